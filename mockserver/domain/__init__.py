@@ -1,0 +1,1 @@
+"""Domain rules: authentication, rights, validation, server-set fields and cascades."""

@@ -1,0 +1,255 @@
+"""The vocabulary of the entity registry: fields, item types and operations.
+
+Everything the mock knows about an item type is declared with these classes in
+``entities.py``; spyne models, SQLite tables, the WSDL, validation and cascades are
+derived from those declarations, so adding an item type is a declaration.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field as dc_field
+
+
+class Xsd(str, enum.Enum):
+    """Wire types as an .asmx WSDL names them."""
+
+    STRING = "string"
+    INT = "int"
+    DECIMAL = "decimal"
+    DATETIME = "dateTime"
+    BOOLEAN = "boolean"
+    ARRAY_OF_STRING = "ArrayOfString"
+    ARRAY_OF_INT = "ArrayOfInt"
+
+    @property
+    def is_value_type(self) -> bool:
+        # .NET value types: always present on the wire (minOccurs=1, not nillable).
+        return self in (Xsd.INT, Xsd.DECIMAL, Xsd.DATETIME, Xsd.BOOLEAN)
+
+    @property
+    def is_array(self) -> bool:
+        return self in (Xsd.ARRAY_OF_STRING, Xsd.ARRAY_OF_INT)
+
+
+class Source(str, enum.Enum):
+    """Provenance of a declaration, as labelled in the vendor reference."""
+
+    DOC = "DOC"
+    DOC_SAMPLE = "DOC-SAMPLE"
+    INFERRED = "INFERRED"
+    GUESS = "GUESS"
+
+
+class Auto(str, enum.Enum):
+    """Values the server sets itself; whatever a client sends is ignored."""
+
+    ID = "id"                      # generated key; identifies the record on Update
+    NOW_ON_ADD = "now_on_add"      # e.g. DateCreated
+    NOW = "now"                    # on Add and every Update, e.g. DateUpdated
+    CALLER_ON_ADD = "caller_on_add"
+    CALLER = "caller"              # e.g. UpdateUserId
+    PROJECT = "project"            # the project the item lives in
+    SERVER_SET = "server_set"      # set only by a rule (status effects); kept on Update
+
+
+class Derivation(str, enum.Enum):
+    """Read-only values computed from other data when an item is read."""
+
+    USER_NAME = "user_name"            # "LastName, FirstName" of the user in `source`
+    FOLDER_NAME = "folder_name"        # FolderName of the folder in `source`
+    PARENT_TITLE = "parent_title"      # title of the immediate parent in the hierarchy
+    ROOT_ID = "root_id"                # id of the top of the hierarchy
+    ROOT_TITLE = "root_title"          # title of the top of the hierarchy
+    PATH = "path"                      # titles from the top down, joined with "/"
+    CUSTOM_FIELD_NAME = "custom_field_name"    # name of custom field number `source`
+    CUSTOM_FIELD_VALUES = "custom_field_values"
+    CUSTOM_FIELD_NAMES = "custom_field_names"
+
+    @property
+    def computed_in_sql(self) -> bool:
+        # Custom-field names come from per-project definitions; they are filled in
+        # after the query and cannot be filtered or sorted on.
+        return self not in (
+            Derivation.CUSTOM_FIELD_NAME,
+            Derivation.CUSTOM_FIELD_VALUES,
+            Derivation.CUSTOM_FIELD_NAMES,
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class Field:
+    name: str
+    xsd: Xsd
+    max_length: int | None = None
+    source: Source = Source.DOC
+    auto: Auto | None = None
+    derived: Derivation | None = None
+    # For derivations: the field (or custom-field number) they are computed from.
+    derived_from: str | int | None = None
+    default: object = None
+    # An Id that refers to another record; 0 on the wire means "none" (NULL).
+    references: str | None = None
+    # Value must come from the project's choice list of this name (when it has one).
+    choice_list: str | None = None
+    double_encoded: bool = False
+    # Closed set of values (e.g. ReleaseType).
+    allowed: tuple[str, ...] | None = None
+    indexed: bool = False
+    note: str = ""
+
+    def __repr__(self) -> str:
+        return f"Field({self.name}: {self.xsd.value})"
+
+    @property
+    def writable(self) -> bool:
+        return self.auto is None and self.derived is None
+
+    @property
+    def stored(self) -> bool:
+        """Has its own column (derived values are computed when read)."""
+        return self.derived is None
+
+
+class Right(str, enum.Enum):
+    READ = "Read"
+    ADD = "Add"
+    UPDATE = "Update"
+    DELETE = "Delete"
+
+
+class Area(str, enum.Enum):
+    """Security areas; rights are granted per area per project to security groups."""
+
+    DEFECTS = "Defects"
+    RELEASES = "Releases"
+    REQUIREMENTS = "Requirements"
+    AGILE_TASKS = "Agile Tasks"
+    MANAGE_CHOICE_LISTS = "Manage Choice Lists"
+    TEST_LIBRARY = "Test Library"
+    TEST_SETS = "Test Sets"
+    CONTACTS = "Contacts"
+    FOLDERS = "Folder Maintenance"
+    CUSTOM_FIELDS = "Manage Custom Fields"
+    SHARED_DOCUMENTS = "Shared Documents"
+    PROJECT_PLANS = "Project Plan Maintenance"
+    PROJECT_PLAN_TASKS = "Project Plan Tasks"
+    TEST_CASES = "Test Cases"
+
+
+@dataclass(frozen=True)
+class RightCheck:
+    area: Area | None
+    right: Right
+
+
+@dataclass(frozen=True)
+class ParentLink:
+    """A child's link to its parent; deleting the parent deletes the child.
+
+    ``entity`` names the parent type ("*" for a polymorphic link through
+    ``entity_code_field``, as notes and attachments are attached to any item).
+    """
+
+    entity: str
+    field: str
+    entity_code_field: str | None = None
+
+
+@dataclass(frozen=True)
+class Hierarchy:
+    """A self-referencing tree (releases -> iterations -> builds)."""
+
+    parent_field: str
+    title_field: str
+    kind_field: str
+    # kind -> kinds its parent may have ( () means a root: no parent allowed ).
+    parent_kinds: dict[str, tuple[str, ...]]
+    max_depth: int
+
+
+@dataclass(frozen=True)
+class StatusEffect:
+    """Fields the server sets when an item enters a status containing ``contains``."""
+
+    contains: str
+    sets: dict[str, str]  # field -> "caller" | "now" | literal int
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str                 # an Xsd value, "AuthenticationData" or an item type name
+    allow_empty: bool = False  # documented as meaningful when empty (Condition, NewNotes...)
+    required: bool = False
+    max_length: int | None = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    kind: str                  # add | load | load_by_criteria | update | delete | helper name
+    params: tuple[Param, ...]
+    returns: str | None        # Xsd value, item type name, "ArrayOf<Type>" or None
+    entity: str | None = None
+    rights: tuple[RightCheck, ...] = ()
+    authenticated: bool = True
+    source: Source = Source.DOC
+
+    @property
+    def soap_action(self) -> str:
+        from .constants import NS
+
+        return NS + self.name
+
+
+@dataclass(frozen=True, repr=False)
+class Entity:
+    type_name: str             # Bug
+    prefix: str                # Bugs (operation prefix)
+    entity_code: str           # Bugs (EntityCode in notes, links, rights...)
+    table: str
+    id_field: str
+    area: Area | None
+    fields: tuple[Field, ...]
+    # Parameter element names per operation, e.g. {"add": "FunctionalSpecs", "update": "FunctionalSpec"}.
+    item_param: dict[str, str] = dc_field(default_factory=dict)
+    id_param: str = ""          # element name of the id on Load / Delete
+    alert_param_add: str | None = "SendEmailAlert"
+    alert_param_update: str | None = "SendEmailAlert"
+    new_notes: bool = True     # Add takes NewNotes
+    operations: tuple[str, ...] = ("add", "load", "load_by_criteria", "update", "delete")
+    # Rights needed on top of the area's own (Releases_* also need Read on Defects).
+    extra_rights: tuple[RightCheck, ...] = ()
+    parents: tuple[ParentLink, ...] = ()
+    hierarchy: Hierarchy | None = None
+    status_field: str | None = None
+    status_effects: tuple[StatusEffect, ...] = ()
+    entity_code_aliases: tuple[str, ...] = ()
+    # Whether items belong to a project (directory-like types such as notes inherit it).
+    title_field: str | None = "Title"
+
+    def __repr__(self) -> str:
+        return f"Entity({self.type_name})"
+
+    def field(self, name: str) -> Field:
+        return self.fields_by_name[name]
+
+    @property
+    def fields_by_name(self) -> dict[str, Field]:
+        cached = self.__dict__.get("_fields_by_name")
+        if cached is None:
+            cached = {f.name: f for f in self.fields}
+            object.__setattr__(self, "_fields_by_name", cached)
+        return cached
+
+    @property
+    def fields_by_lower_name(self) -> dict[str, Field]:
+        cached = self.__dict__.get("_fields_by_lower_name")
+        if cached is None:
+            cached = {f.name.lower(): f for f in self.fields}
+            object.__setattr__(self, "_fields_by_lower_name", cached)
+        return cached
+
+    @property
+    def array_type(self) -> str:
+        return "ArrayOf" + self.type_name

@@ -1,0 +1,1 @@
+"""The SOAP surface: spyne service, WSDL, faults and the WSGI front."""

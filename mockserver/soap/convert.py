@@ -1,0 +1,83 @@
+"""Between spyne objects and the domain's plain values.
+
+The wire has no "unset": .NET sends 0 for an unset Id and 0001-01-01T00:00:00 for an unset
+date. The domain uses None for both.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from ..registry import Auto, Xsd
+from .models import model_for
+
+UNSET_DATE = datetime(1, 1, 1)
+
+
+def encode_title(text: str) -> str:
+    # [DOC] XML entities in titles are double encoded: & -> &amp;amp;, < -> &amp;#60;, > -> &amp;#62;
+    return text.replace("&", "&amp;").replace("<", "&#60;").replace(">", "&#62;")
+
+
+def decode_title(text: str) -> str:
+    return text.replace("&#60;", "<").replace("&#62;", ">").replace("&amp;", "&")
+
+
+def date_in(value: datetime | None) -> datetime | None:
+    if value is None or value.replace(tzinfo=None) == UNSET_DATE:
+        return None
+    if value.tzinfo is not None:
+        # The server works in its local time, without offsets.
+        value = value.astimezone().replace(tzinfo=None)
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def unset_if_zero(field) -> bool:
+    return field.references is not None or field.auto is Auto.ID
+
+
+def item_in(declared, obj) -> dict:
+    """A spyne object of an item type as {field: value}, None for unset."""
+    values = {}
+    for f in declared.fields:
+        v = getattr(obj, f.name, None)
+        if v is None:
+            continue
+        if f.xsd is Xsd.DATETIME:
+            v = date_in(v)
+        elif f.xsd is Xsd.INT and v == 0 and unset_if_zero(f):
+            v = None
+        elif f.xsd is Xsd.STRING and f.double_encoded:
+            v = decode_title(v)
+        values[f.name] = v
+    return values
+
+
+def plain_in(declared, obj) -> dict | None:
+    """A spyne object of a non-item type (AuthenticationData) as a dict."""
+    if obj is None:
+        return None
+    return {f.name: getattr(obj, f.name, None) for f in declared.fields}
+
+
+_WIRE_UNSET = {Xsd.INT: 0, Xsd.DECIMAL: Decimal(0), Xsd.DATETIME: UNSET_DATE, Xsd.BOOLEAN: False}
+
+
+def item_out(declared, values: dict):
+    cls = model_for(declared.type_name)
+    obj = cls()
+    for f in declared.fields:
+        v = values.get(f.name)
+        if v is None:
+            v = _WIRE_UNSET.get(f.xsd)
+        elif not isinstance(f.xsd, Xsd):
+            # An array of a complex type, e.g. LoginInfo.Projects.
+            from ..registry import REGISTRY
+
+            item_type = REGISTRY.complex_type(f.xsd[len("ArrayOf"):])
+            v = [item_out(item_type, d) for d in v]
+        elif f.double_encoded:
+            v = encode_title(v)
+        if v is not None:
+            setattr(obj, f.name, v)
+    return obj

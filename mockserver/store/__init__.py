@@ -1,0 +1,4 @@
+"""SQLite persistence. All SQL of the mock lives in this package."""
+from .database import Store
+
+__all__ = ["Store"]

@@ -1,0 +1,218 @@
+"""The Store: every read and write the mock makes, as parameterised SQL."""
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from datetime import datetime
+
+import sqlite_utils
+
+from ..registry import REGISTRY, Entity
+from . import schema
+from .schema import quote, view_name
+from .values import date_to_sql, from_sql, to_sql
+
+
+class Store:
+    def __init__(self, path: str = ":memory:"):
+        self.path = path
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level="")
+        self.db = sqlite_utils.Database(conn)
+        if path != ":memory:":
+            self.db.enable_wal()
+        self.db.execute("PRAGMA foreign_keys = ON")
+        # One connection serves every request thread; the lock makes each domain
+        # operation (a handful of statements) atomic with respect to the others.
+        self.lock = threading.RLock()
+        with self.db.atomic():
+            for statement in schema.all_ddl():
+                self.db.conn.execute(statement)
+        self._stored_fields = {
+            e.type_name: [f for f in e.fields if f.stored and not f.xsd.is_array]
+            for e in REGISTRY.entities
+        }
+
+    def close(self):
+        self.db.close()
+
+    @contextlib.contextmanager
+    def transaction(self):
+        with self.lock, self.db.atomic():
+            yield self
+
+    def _rows(self, sql: str, params=()) -> list[dict]:
+        cursor = self.db.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def _one(self, sql: str, params=()) -> dict | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
+
+    # -- settings ------------------------------------------------------------
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self._one("SELECT Value FROM Settings WHERE Key = ?", (key,))
+        return row["Value"] if row else default
+
+    def set_setting(self, key: str, value: str):
+        self.db.conn.execute("INSERT OR REPLACE INTO Settings (Key, Value) VALUES (?, ?)", (key, value))
+
+    def is_empty(self) -> bool:
+        return self._one("SELECT COUNT(*) AS n FROM Users")["n"] == 0
+
+    # -- directory -----------------------------------------------------------
+    def insert_directory(self, table: str, rows: list[dict]):
+        if rows:
+            self.db[table].insert_all(rows)
+
+    def user(self, user_id: int) -> dict | None:
+        return self._one("SELECT * FROM Users WHERE UserId = ?", (user_id,))
+
+    def user_by_email(self, email: str) -> dict | None:
+        return self._one("SELECT * FROM Users WHERE Email = ? COLLATE NOCASE", (email,))
+
+    def set_last_project(self, user_id: int, proj_id: int):
+        self.db.conn.execute("UPDATE Users SET LastProjId = ? WHERE UserId = ?", (proj_id, user_id))
+
+    def project(self, proj_id: int) -> dict | None:
+        return self._one(
+            "SELECT p.ProjId, p.ProjName, p.DeptId, d.DeptName FROM Projects p "
+            "JOIN Departments d ON d.DeptId = p.DeptId WHERE p.ProjId = ?", (proj_id,))
+
+    def member_projects(self, user_id: int) -> list[dict]:
+        return self._rows(
+            "SELECT p.DeptId, d.DeptName, p.ProjId, p.ProjName FROM ProjectMembers m "
+            "JOIN Projects p ON p.ProjId = m.ProjId JOIN Departments d ON d.DeptId = p.DeptId "
+            "WHERE m.UserId = ? ORDER BY p.ProjId", (user_id,))
+
+    def project_user_ids(self, proj_id: int) -> set[int]:
+        rows = self._rows("SELECT UserId FROM ProjectMembers WHERE ProjId = ?", (proj_id,))
+        return {r["UserId"] for r in rows}
+
+    def rights(self, user_id: int, proj_id: int) -> set[tuple[str, str]]:
+        rows = self._rows(
+            "SELECT DISTINCT r.Area, r.Right FROM GroupRights r "
+            "JOIN GroupMembers g ON g.GroupId = r.GroupId WHERE g.UserId = ? AND r.ProjId = ?",
+            (user_id, proj_id))
+        return {(r["Area"], r["Right"]) for r in rows}
+
+    def projects_with_right(self, user_id: int, area: str, right: str) -> set[int]:
+        rows = self._rows(
+            "SELECT DISTINCT r.ProjId FROM GroupRights r JOIN GroupMembers g ON g.GroupId = r.GroupId "
+            "WHERE g.UserId = ? AND r.Area = ? AND r.Right = ?", (user_id, area, right))
+        return {r["ProjId"] for r in rows}
+
+    def choice_list(self, proj_id: int, entity_code: str, list_name: str) -> list[str]:
+        rows = self._rows(
+            "SELECT Value FROM ChoiceLists WHERE ProjId = ? AND EntityCode = ? AND ListName = ? "
+            "ORDER BY Seq", (proj_id, entity_code, list_name))
+        return [r["Value"] for r in rows]
+
+    def required_fields(self, proj_id: int, entity_code: str) -> list[str]:
+        rows = self._rows(
+            "SELECT FieldName FROM RequiredFields WHERE ProjId = ? AND EntityCode = ? ORDER BY FieldName",
+            (proj_id, entity_code))
+        return [r["FieldName"] for r in rows]
+
+    def custom_field_defs(self, proj_id: int, entity_code: str) -> list[dict]:
+        return self._rows(
+            "SELECT CustomFieldNbr, FieldName FROM CustomFieldDefs WHERE ProjId = ? AND EntityCode = ? "
+            "ORDER BY CustomFieldNbr", (proj_id, entity_code))
+
+    def record_alert(self, entity_code: str, item_id: int, operation: str, user_id: int, now: datetime):
+        self.db.conn.execute(
+            "INSERT INTO EmailAlerts (DateCreated, EntityCode, ItemId, Operation, UserId) "
+            "VALUES (?, ?, ?, ?, ?)", (date_to_sql(now), entity_code, item_id, operation, user_id))
+
+    def alerts(self) -> list[dict]:
+        return self._rows("SELECT * FROM EmailAlerts ORDER BY AlertId")
+
+    # -- items -----------------------------------------------------------------
+    def _decode(self, entity: Entity, row: dict) -> dict:
+        fields = entity.fields_by_name
+        out = {}
+        for name, value in row.items():
+            f = fields.get(name)
+            out[name] = from_sql(f.xsd, value) if f is not None else value
+        return out
+
+    def insert_item(self, entity: Entity, values: dict, proj_id: int) -> int:
+        row = {f.name: to_sql(f.xsd, values.get(f.name))
+               for f in self._stored_fields[entity.type_name] if f.name != entity.id_field}
+        row["ProjId"] = proj_id
+        names = list(row)
+        cursor = self.db.conn.execute(
+            f"INSERT INTO {quote(entity.table)} ({', '.join(map(quote, names))}) "
+            f"VALUES ({', '.join('?' for _ in names)})", [row[n] for n in names])
+        return cursor.lastrowid
+
+    def update_item(self, entity: Entity, item_id: int, values: dict):
+        fields = [f for f in self._stored_fields[entity.type_name]
+                  if f.name in values and f.name not in (entity.id_field, "ProjId")]
+        if not fields:
+            return
+        assignments = ", ".join(f"{quote(f.name)} = ?" for f in fields)
+        self.db.conn.execute(
+            f"UPDATE {quote(entity.table)} SET {assignments} WHERE {quote(entity.id_field)} = ?",
+            [to_sql(f.xsd, values[f.name]) for f in fields] + [item_id])
+
+    def load_item(self, entity: Entity, item_id: int) -> dict | None:
+        row = self._one(
+            f"SELECT * FROM {quote(view_name(entity))} WHERE {quote(entity.id_field)} = ?", (item_id,))
+        return self._decode(entity, row) if row else None
+
+    def item_project(self, entity: Entity, item_id: int) -> int | None:
+        row = self._one(
+            f"SELECT ProjId FROM {quote(entity.table)} WHERE {quote(entity.id_field)} = ?", (item_id,))
+        return row["ProjId"] if row else None
+
+    def load_page(self, entity: Entity, proj_ids: list[int], order_by: list[tuple[str, bool]],
+                  limit: int, offset: int, where: tuple[str, list] | None = None) -> list[dict]:
+        """One page of items in the given projects.
+
+        ``order_by`` holds (field name, descending) pairs of registry-checked names; ``where``
+        is an already-compiled, parameterised condition.
+        """
+        placeholders = ", ".join("?" for _ in proj_ids)
+        sql = f"SELECT * FROM {quote(view_name(entity))} WHERE ProjId IN ({placeholders})"
+        params: list = list(proj_ids)
+        if where is not None:
+            sql += f" AND ({where[0]})"
+            params += where[1]
+        keys = [f"{quote(name)} COLLATE NOCASE {'DESC' if desc else 'ASC'}"
+                if entity.fields_by_name[name].xsd.value == "string"
+                else f"{quote(name)} {'DESC' if desc else 'ASC'}" for name, desc in order_by]
+        if not any(name == entity.id_field for name, _ in order_by):
+            # Ties are broken by ID so that pages never overlap or skip items.
+            keys.append(f"{quote(entity.id_field)} ASC")
+        sql += f" ORDER BY {', '.join(keys)} LIMIT ? OFFSET ?"
+        params += [limit, offset]
+        return [self._decode(entity, row) for row in self._rows(sql, params)]
+
+    def exists_in_project(self, entity: Entity, item_id: int, proj_id: int, **equal) -> bool:
+        conditions = "".join(f" AND {quote(k)} = ?" for k in equal)
+        row = self._one(
+            f"SELECT 1 AS found FROM {quote(entity.table)} WHERE {quote(entity.id_field)} = ? "
+            f"AND ProjId = ?{conditions}", (item_id, proj_id, *equal.values()))
+        return row is not None
+
+    def child_ids(self, child: Entity, link, parent: Entity, parent_ids: list[int]) -> list[int]:
+        placeholders = ", ".join("?" for _ in parent_ids)
+        sql = (f"SELECT {quote(child.id_field)} AS id FROM {quote(child.table)} "
+               f"WHERE {quote(link.field)} IN ({placeholders})")
+        params = list(parent_ids)
+        if link.entity_code_field:
+            codes = (parent.entity_code,) + parent.entity_code_aliases
+            sql += f" AND {quote(link.entity_code_field)} IN ({', '.join('?' for _ in codes)})"
+            params += list(codes)
+        return [r["id"] for r in self._rows(sql, params)]
+
+    def delete_items(self, entity: Entity, ids: list[int]):
+        if ids:
+            self.db.conn.execute(
+                f"DELETE FROM {quote(entity.table)} WHERE {quote(entity.id_field)} IN "
+                f"({', '.join('?' for _ in ids)})", ids)
+
+    def count(self, entity: Entity) -> int:
+        return self._one(f"SELECT COUNT(*) AS n FROM {quote(entity.table)}")["n"]

@@ -1,0 +1,137 @@
+"""Tables, indexes and read views derived from the registry, plus the directory tables
+(departments, projects, users, security groups and their rights, choice lists...)."""
+from ..registry import REGISTRY, Derivation, Entity, Xsd
+
+SQL_TYPES = {
+    Xsd.STRING: "TEXT",
+    Xsd.INT: "INTEGER",
+    Xsd.DECIMAL: "REAL",
+    Xsd.DATETIME: "TEXT",   # ISO 8601 with milliseconds: sorts and compares as text
+    Xsd.BOOLEAN: "INTEGER",
+}
+
+DIRECTORY_DDL = """
+CREATE TABLE IF NOT EXISTS Settings (Key TEXT PRIMARY KEY, Value TEXT);
+CREATE TABLE IF NOT EXISTS Departments (DeptId INTEGER PRIMARY KEY, DeptName TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS Projects (
+    ProjId INTEGER PRIMARY KEY, ProjName TEXT NOT NULL,
+    DeptId INTEGER NOT NULL REFERENCES Departments(DeptId));
+CREATE TABLE IF NOT EXISTS Users (
+    UserId INTEGER PRIMARY KEY, FirstName TEXT NOT NULL, LastName TEXT NOT NULL,
+    Email TEXT NOT NULL UNIQUE COLLATE NOCASE, Password TEXT NOT NULL, TimeZone TEXT,
+    DeptId INTEGER NOT NULL REFERENCES Departments(DeptId),
+    IsActive TEXT NOT NULL DEFAULT 'Y', LastProjId INTEGER);
+CREATE TABLE IF NOT EXISTS SecurityGroups (GroupId INTEGER PRIMARY KEY, GroupName TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS GroupMembers (
+    GroupId INTEGER NOT NULL REFERENCES SecurityGroups(GroupId),
+    UserId INTEGER NOT NULL REFERENCES Users(UserId), PRIMARY KEY (GroupId, UserId));
+CREATE TABLE IF NOT EXISTS ProjectMembers (
+    ProjId INTEGER NOT NULL REFERENCES Projects(ProjId),
+    UserId INTEGER NOT NULL REFERENCES Users(UserId), PRIMARY KEY (ProjId, UserId));
+CREATE TABLE IF NOT EXISTS GroupRights (
+    GroupId INTEGER NOT NULL REFERENCES SecurityGroups(GroupId),
+    ProjId INTEGER NOT NULL REFERENCES Projects(ProjId),
+    Area TEXT NOT NULL, Right TEXT NOT NULL,
+    PRIMARY KEY (GroupId, ProjId, Area, Right));
+CREATE TABLE IF NOT EXISTS ChoiceLists (
+    ProjId INTEGER NOT NULL, EntityCode TEXT NOT NULL, ListName TEXT NOT NULL,
+    Seq INTEGER NOT NULL, Value TEXT NOT NULL,
+    PRIMARY KEY (ProjId, EntityCode, ListName, Seq));
+CREATE TABLE IF NOT EXISTS RequiredFields (
+    ProjId INTEGER NOT NULL, EntityCode TEXT NOT NULL, FieldName TEXT NOT NULL,
+    PRIMARY KEY (ProjId, EntityCode, FieldName));
+CREATE TABLE IF NOT EXISTS CustomFieldDefs (
+    ProjId INTEGER NOT NULL, EntityCode TEXT NOT NULL, CustomFieldNbr INTEGER NOT NULL,
+    FieldName TEXT NOT NULL, FieldType TEXT NOT NULL DEFAULT 'Text', IsRequired TEXT NOT NULL DEFAULT 'N',
+    PRIMARY KEY (ProjId, EntityCode, CustomFieldNbr));
+CREATE TABLE IF NOT EXISTS EmailAlerts (
+    AlertId INTEGER PRIMARY KEY, DateCreated TEXT NOT NULL, EntityCode TEXT NOT NULL,
+    ItemId INTEGER NOT NULL, Operation TEXT NOT NULL, UserId INTEGER NOT NULL);
+"""
+
+
+def quote(identifier: str) -> str:
+    """Quote an identifier that comes from the registry (never from a request)."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def view_name(entity: Entity) -> str:
+    return "v_" + entity.table
+
+
+def table_ddl(entity: Entity) -> list[str]:
+    columns = []
+    for f in entity.fields:
+        if not f.stored or f.xsd.is_array:
+            continue
+        if f.auto and f.auto.value == "id":
+            columns.append(f"{quote(f.name)} INTEGER PRIMARY KEY AUTOINCREMENT")
+        else:
+            columns.append(f"{quote(f.name)} {SQL_TYPES[f.xsd]}")
+    # Every item lives in a project, whether or not its wire type shows ProjId.
+    if "ProjId" not in entity.fields_by_name:
+        columns.append('"ProjId" INTEGER NOT NULL')
+    statements = [f"CREATE TABLE IF NOT EXISTS {quote(entity.table)} ({', '.join(columns)})"]
+    statements.append(
+        f"CREATE INDEX IF NOT EXISTS {quote('ix_' + entity.table + '_ProjId')} "
+        f"ON {quote(entity.table)} (\"ProjId\", {quote(entity.id_field)})")
+    for f in entity.fields:
+        if f.indexed and f.stored:
+            statements.append(
+                f"CREATE INDEX IF NOT EXISTS {quote('ix_' + entity.table + '_' + f.name)} "
+                f"ON {quote(entity.table)} (\"ProjId\", {quote(f.name)})")
+    for link in entity.parents:
+        statements.append(
+            f"CREATE INDEX IF NOT EXISTS {quote('ix_' + entity.table + '_parent_' + link.field)} "
+            f"ON {quote(entity.table)} ({quote(link.field)})")
+    statements.append(view_ddl(entity))
+    return statements
+
+
+def derived_sql(entity: Entity, f) -> str | None:
+    """SQL expression (over alias t and the hierarchy joins p1..pn) for a derived field."""
+    d = f.derived
+    if d is Derivation.USER_NAME:
+        return (f"(SELECT u.LastName || ', ' || u.FirstName FROM Users u "
+                f"WHERE u.UserId = t.{quote(f.derived_from)})")
+    if d is Derivation.FOLDER_NAME:
+        return f"(SELECT fo.FolderName FROM Folders fo WHERE fo.FolderId = t.{quote(f.derived_from)})"
+    h = entity.hierarchy
+    if h is None:
+        return None
+    ancestors = [f"p{n}" for n in range(1, h.max_depth)]
+    title, key = quote(h.title_field), quote(entity.id_field)
+    if d is Derivation.PARENT_TITLE:
+        return f"p1.{title}"
+    if d is Derivation.ROOT_ID:
+        return "COALESCE(" + ", ".join([f"{a}.{key}" for a in reversed(ancestors)] + [f"t.{key}"]) + ")"
+    if d is Derivation.ROOT_TITLE:
+        return "COALESCE(" + ", ".join([f"{a}.{title}" for a in reversed(ancestors)] + [f"t.{title}"]) + ")"
+    if d is Derivation.PATH:
+        parts = [f"COALESCE({a}.{title} || '/', '')" for a in reversed(ancestors)]
+        return " || ".join(parts + [f"t.{title}"])
+    return None
+
+
+def view_ddl(entity: Entity) -> str:
+    selects = ["t.*"]
+    for f in entity.fields:
+        if f.derived and f.derived.computed_in_sql:
+            selects.append(f"{derived_sql(entity, f)} AS {quote(f.name)}")
+    joins = ""
+    h = entity.hierarchy
+    if h is not None:
+        previous = "t"
+        for n in range(1, h.max_depth):
+            joins += (f" LEFT JOIN {quote(entity.table)} p{n} "
+                      f"ON p{n}.{quote(entity.id_field)} = {previous}.{quote(h.parent_field)}")
+            previous = f"p{n}"
+    return (f"CREATE VIEW IF NOT EXISTS {quote(view_name(entity))} AS "
+            f"SELECT {', '.join(selects)} FROM {quote(entity.table)} t{joins}")
+
+
+def all_ddl() -> list[str]:
+    statements = [s.strip() for s in DIRECTORY_DDL.split(";") if s.strip()]
+    for entity in REGISTRY.entities:
+        statements.extend(table_ddl(entity))
+    return statements

@@ -1,0 +1,36 @@
+"""Conversions between Python values and their SQLite representation."""
+from datetime import datetime
+from decimal import Decimal
+
+from ..registry import Xsd
+
+DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
+
+
+def date_to_sql(value: datetime) -> str:
+    # Milliseconds, always three digits, so that dates compare and sort as text.
+    return value.strftime(DATE_FORMAT) + ".%03d" % (value.microsecond // 1000)
+
+
+def date_from_sql(text: str) -> datetime:
+    return datetime.strptime(text, DATE_FORMAT + ".%f")
+
+
+def to_sql(xsd: Xsd, value):
+    if value is None:
+        return None
+    if xsd is Xsd.DATETIME:
+        return date_to_sql(value)
+    if xsd is Xsd.DECIMAL:
+        return float(value)
+    return value
+
+
+def from_sql(xsd: Xsd, value):
+    if value is None:
+        return None
+    if xsd is Xsd.DATETIME:
+        return date_from_sql(value)
+    if xsd is Xsd.DECIMAL:
+        return Decimal(repr(value)).normalize() if value != int(value) else Decimal(int(value))
+    return value

@@ -1,0 +1,96 @@
+"""Shared helpers for tests that drive a live qacmock over HTTP."""
+from __future__ import annotations
+
+import datetime
+
+import requests
+import zeep
+from lxml import etree
+from zeep.plugins import HistoryPlugin
+
+NS = "http://www.pragmaticsw.com/"
+SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
+SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
+UNSET_DATE = datetime.datetime(1, 1, 1)
+
+ADMIN = {"email": "admin@example.com", "password": "p@ssword", "user_id": 25315}
+FAMILY_ALBUM, SCREEN_SAVER, BILLING = 10372, 10369, 11873
+DEPT = 7154
+
+
+class Soap:
+    """A zeep client bound to one SOAP version's port, with the raw exchange kept."""
+
+    def __init__(self, url: str, version: str):
+        self.url = url
+        self.version = version
+        self.history = HistoryPlugin()
+        self.client = zeep.Client(url + "?WSDL", plugins=[self.history])
+        self.service = self.client.bind("Service", "ServiceSoap12" if version == "1.2" else "ServiceSoap")
+
+    @property
+    def last_response(self):
+        return self.history.last_received["envelope"]
+
+    def new(self, type_name: str, **values):
+        """An item carrying every member, at .NET's defaults when not given (as a .NET client sends)."""
+        item_type = self.client.get_type(f"{{{NS}}}{type_name}")
+        defaults = {}
+        for name, element in item_type.elements:
+            xsd = element.type.name
+            if xsd == "int":
+                defaults[name] = 0
+            elif xsd == "decimal":
+                defaults[name] = 0
+            elif xsd == "dateTime":
+                defaults[name] = UNSET_DATE
+        defaults.update(values)
+        return item_type(**defaults)
+
+
+def auth(user_id=ADMIN["user_id"], password=ADMIN["password"], proj_id=FAMILY_ALBUM, dept_id=DEPT,
+         app_code="agSPEnt", proj_ids=None):
+    data = {"AppCode": app_code, "DeptId": dept_id, "ProjId": proj_id, "UserId": user_id,
+            "PassCode": password}
+    if proj_ids is not None:
+        data["ProjIds"] = {"int": proj_ids}
+    return data
+
+
+def post_raw(url: str, body: str | bytes, version: str = "1.1", action: str | None = None,
+             content_type: str | None = None) -> requests.Response:
+    """POST a hand-written envelope; ``action`` is the operation name (None sends no action)."""
+    headers = {}
+    if version == "1.1":
+        headers["Content-Type"] = content_type or "text/xml; charset=utf-8"
+        if action is not None:
+            headers["SOAPAction"] = f'"{NS}{action}"'
+    else:
+        ct = content_type or "application/soap+xml; charset=utf-8"
+        if action is not None:
+            ct += f'; action="{NS}{action}"'
+        headers["Content-Type"] = ct
+    data = body.encode() if isinstance(body, str) else body
+    return requests.post(url, data=data, headers=headers, timeout=10)
+
+
+def envelope(inner: str, version: str = "1.1") -> str:
+    ns = SOAP11 if version == "1.1" else SOAP12
+    return (f'<?xml version="1.0" encoding="utf-8"?>'
+            f'<soap:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            f'xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:soap="{ns}">'
+            f'<soap:Body>{inner}</soap:Body></soap:Envelope>')
+
+
+def auth_xml(user_id=ADMIN["user_id"], password=ADMIN["password"], proj_id=FAMILY_ALBUM, dept_id=DEPT,
+             app_code="agSPEnt") -> str:
+    return (f"<AuthenticationData><AppCode>{app_code}</AppCode><DeptId>{dept_id}</DeptId>"
+            f"<ProjId>{proj_id}</ProjId><UserId>{user_id}</UserId><PassCode>{password}</PassCode>"
+            f"</AuthenticationData>")
+
+
+def fault_text(response_content: bytes) -> str:
+    """The Text attribute of detail/Description, where vendor clients read the message."""
+    root = etree.fromstring(response_content)
+    description = root.find(".//detail/Description")
+    return description.get("Text") if description is not None else None
