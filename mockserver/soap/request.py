@@ -2,8 +2,9 @@
 naming the element and value at fault (spyne itself would drop or mangle them)."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from lxml import etree
 
@@ -11,6 +12,14 @@ from ..domain.errors import ValidationError
 from ..registry import REGISTRY, NS, Operation, Xsd
 
 INT32 = (-(2 ** 31), 2 ** 31 - 1)
+# XML Schema lexical forms (ASCII only): Python's own parsers accept more ("5_0", "1e3",
+# "Infinity", non-ASCII digits, a space in a date), and spyne or the store would then choke.
+XSD_INT = re.compile(r"[+-]?[0-9]+", re.ASCII)
+XSD_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+XSD_DATETIME = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?", re.ASCII)
+DOTNET_DECIMAL_MAX = Decimal("79228162514264337593543950335")
 
 
 def _local(el) -> str | None:
@@ -94,20 +103,21 @@ def _check_array(item_type, el, path):
 def _check_scalar(xsd: Xsd, text: str, path: str):
     value = text.strip()
     if xsd is Xsd.INT:
-        try:
-            number = int(value)
-        except ValueError:
-            raise ValidationError(f"{path} '{text}' is not a valid int.") from None
-        if not INT32[0] <= number <= INT32[1]:
-            raise ValidationError(f"{path} {number} is out of the int range.")
+        if not XSD_INT.fullmatch(value):
+            raise ValidationError(f"{path} '{text}' is not a valid int.")
+        if not INT32[0] <= int(value) <= INT32[1]:
+            raise ValidationError(f"{path} {value} is out of the int range.")
     elif xsd is Xsd.DECIMAL:
-        try:
-            Decimal(value)
-        except InvalidOperation:
-            raise ValidationError(f"{path} '{text}' is not a valid decimal.") from None
+        if not XSD_DECIMAL.fullmatch(value):
+            raise ValidationError(f"{path} '{text}' is not a valid decimal.")
+        if abs(Decimal(value)) > DOTNET_DECIMAL_MAX:
+            raise ValidationError(f"{path} {value} is out of the decimal range.")
     elif xsd is Xsd.DATETIME:
+        match = XSD_DATETIME.fullmatch(value)
         try:
-            datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if match is None:
+                raise ValueError
+            datetime(*(int(match.group(n)) for n in range(1, 7)))
         except ValueError:
             raise ValidationError(
                 f"{path} '{text}' is not a valid dateTime: use YYYY-MM-DDTHH:MM:SS[.sss].") from None
