@@ -18,7 +18,9 @@ class LiveServer:
         self.thread.start()
 
     def close(self):
-        self.server.close()
+        # Close from inside waitress's own loop, so it never selects on a closed socket.
+        self.server.trigger.pull_trigger(self.server.close)
+        self.thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from ..domain.errors import ValidationError
+from ..domain.errors import AuthenticationError, ValidationError
 from ..registry import REGISTRY, NS, Operation, Xsd
 
 INT32 = (-(2 ** 31), 2 ** 31 - 1)
@@ -82,6 +82,9 @@ def _check_complex(declared, el, path):
             continue
         child_path = f"{path}.{name}"
         if _is_empty(child):
+            if declared.type_name == "AuthenticationData":
+                # Blank credentials are bad credentials: the documented authentication fault.
+                raise AuthenticationError()
             raise ValidationError(
                 f"Empty element <{child_path}> is not supported: leave it out or give it a value.")
         _check_value(f.xsd.value if isinstance(f.xsd, Xsd) else f.xsd, child, child_path)
