@@ -48,6 +48,10 @@ def authenticate(store: Store, auth, op: Operation) -> Caller:
             raise AccessDeniedError(
                 f"Access is denied: user {user['UserId']} has no access to project {proj_id}.")
         check_rights(store, user["UserId"], project, op.rights)
+    if user["LastProjId"] != proj_ids[0]:
+        # GetLoginInfo answers with the project the user worked in last.
+        with store.transaction():
+            store.set_last_project(user["UserId"], proj_ids[0])
     return Caller(user["UserId"], auth["DeptId"], tuple(proj_ids))
 
 

@@ -52,12 +52,7 @@ class QacService:
     # -- authentication ---------------------------------------------------------
     def authenticate(self, auth: dict | None, op: Operation) -> Caller:
         with self.store.lock:
-            caller = authenticate(self.store, auth, op)
-            user = self.store.user(caller.user_id)
-            if user["LastProjId"] != caller.proj_id:
-                with self.store.transaction():
-                    self.store.set_last_project(caller.user_id, caller.proj_id)
-            return caller
+            return authenticate(self.store, auth, op)
 
     # -- items ------------------------------------------------------------------
     def add(self, caller: Caller, entity: Entity, item: dict, alert: str | None = None,

@@ -36,6 +36,12 @@ class Registry:
     def complex_type(self, type_name: str):
         return self._types.get(type_name)
 
+    def array_item_type(self, type_name: str):
+        """The complex item type of ``ArrayOf<Type>``, or None (not an array of a complex type)."""
+        if not type_name.startswith("ArrayOf"):
+            return None
+        return self._types.get(type_name[len("ArrayOf"):])
+
     def children_of(self, entity: Entity):
         """(child entity, link) pairs whose parent is ``entity`` (polymorphic links included)."""
         return [

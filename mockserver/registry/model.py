@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field as dc_field
 
+from .constants import NS
+
 
 class Xsd(str, enum.Enum):
     """Wire types as an .asmx WSDL names them."""
@@ -197,8 +199,6 @@ class Operation:
 
     @property
     def soap_action(self) -> str:
-        from .constants import NS
-
         return NS + self.name
 
 

@@ -10,6 +10,10 @@ class ComplexType:
     fields: tuple[Field, ...]
 
     @property
+    def fields_by_name(self) -> dict:
+        return {f.name: f for f in self.fields}
+
+    @property
     def array_type(self) -> str:
         return "ArrayOf" + self.type_name
 

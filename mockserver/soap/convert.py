@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from ..registry import Auto, Xsd
+from ..registry import REGISTRY, Auto, Xsd
 from .models import model_for
 
 UNSET_DATE = datetime(1, 1, 1)
@@ -72,9 +72,7 @@ def item_out(declared, values: dict):
             v = _WIRE_UNSET.get(f.xsd)
         elif not isinstance(f.xsd, Xsd):
             # An array of a complex type, e.g. LoginInfo.Projects.
-            from ..registry import REGISTRY
-
-            item_type = REGISTRY.complex_type(f.xsd[len("ArrayOf"):])
+            item_type = REGISTRY.array_item_type(f.xsd)
             v = [item_out(item_type, d) for d in v]
         elif f.double_encoded:
             v = encode_title(v)

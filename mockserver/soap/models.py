@@ -29,8 +29,9 @@ def model_for(type_name: str):
         return _SIMPLE[Xsd(type_name)]
     except ValueError:
         pass
-    if type_name.startswith("ArrayOf"):
-        item = type_name[len("ArrayOf"):]
+    item_type = REGISTRY.array_item_type(type_name)
+    if item_type is not None:
+        item = item_type.type_name
         return Array(model_for(item).customize(min_occurs=0, nillable=True), member_name=item,
                      type_name=type_name, min_occurs=0)
     declared = REGISTRY.complex_type(type_name)

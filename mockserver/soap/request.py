@@ -73,8 +73,7 @@ def _check_value(type_name: str, el, path: str):
 
 
 def _check_complex(declared, el, path):
-    fields = declared.fields_by_name if hasattr(declared, "fields_by_name") else {
-        f.name: f for f in declared.fields}
+    fields = declared.fields_by_name
     for child in el:
         name = _local(child)
         f = fields.get(name)

@@ -18,9 +18,9 @@ def _returning(op: Operation, value):
     declared = REGISTRY.complex_type(op.returns)
     if declared is not None:
         return item_out(declared, value)
-    if op.returns.startswith("ArrayOf") and REGISTRY.complex_type(op.returns[7:]) is not None:
-        declared = REGISTRY.complex_type(op.returns[7:])
-        return [item_out(declared, v) for v in value]
+    item_type = REGISTRY.array_item_type(op.returns)
+    if item_type is not None:
+        return [item_out(item_type, v) for v in value]
     return value
 
 
