@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 import requests
 import zeep
 from lxml import etree
@@ -94,3 +95,10 @@ def fault_text(response_content: bytes) -> str:
     root = etree.fromstring(response_content)
     description = root.find(".//detail/Description")
     return description.get("Text") if description is not None else None
+
+
+def fault(soap: Soap, call, *args, **kwargs) -> str:
+    """Make a zeep call that must fault; the detail/Description Text of the raw response."""
+    with pytest.raises(zeep.exceptions.Fault):
+        call(*args, **kwargs)
+    return fault_text(etree.tostring(soap.last_response))

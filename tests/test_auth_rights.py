@@ -3,24 +3,17 @@ validation faults of Bugs_Add, against the vendor's documented rules."""
 from __future__ import annotations
 
 import pytest
-import zeep
 from lxml import etree
 
 from .helpers import (
-    ADMIN, BILLING, DEPT, FAMILY_ALBUM, NS, SCREEN_SAVER, auth, auth_xml, envelope, fault_text, post_raw,
+    ADMIN, BILLING, DEPT, FAMILY_ALBUM, NS, SCREEN_SAVER, auth, auth_xml, envelope, fault, fault_text,
+    post_raw,
 )
 
 AUTH_FAILED = "Authentication data is not valid. Please retry ..."
 READER, TESTER, OUTSIDER, ALEX = 25316, 25317, 25318, 24661
 PASSWORD = "p@ssword"
 ALL_PROJECTS = {FAMILY_ALBUM: "FamilyAlbum", SCREEN_SAVER: "ScreenSaver", BILLING: "Billing"}
-
-
-def fault(soap, call, *args, **kwargs) -> str:
-    """Make a call that must fault; the detail/Description Text of the raw response."""
-    with pytest.raises(zeep.exceptions.Fault):
-        call(*args, **kwargs)
-    return fault_text(etree.tostring(soap.last_response))
 
 
 def new_bug(soap, title="Rights test bug", **values):

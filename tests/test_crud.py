@@ -8,10 +8,9 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-import zeep
 from lxml import etree
 
-from .helpers import ADMIN, NS, UNSET_DATE, auth, auth_xml, envelope, fault_text, post_raw
+from .helpers import ADMIN, NS, UNSET_DATE, auth, auth_xml, envelope, fault, fault_text, post_raw
 
 TESTER = 25317
 
@@ -117,13 +116,6 @@ def all_items(soap, kind, size=200, sorting=""):
 
 def ids(kind, items):
     return [getattr(i, kind.id_field) for i in items]
-
-
-def fault(soap, call, *args, **kwargs) -> str:
-    """Make a call that must fault; the detail/Description Text of the raw response."""
-    with pytest.raises(zeep.exceptions.Fault):
-        call(*args, **kwargs)
-    return fault_text(etree.tostring(soap.last_response))
 
 
 def decode_title(text):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field as dc_field
+from functools import cached_property
 
 from .constants import NS
 
@@ -234,21 +235,14 @@ class Entity:
     def field(self, name: str) -> Field:
         return self.fields_by_name[name]
 
-    @property
+    # cached_property writes the instance __dict__ directly, so it works on a frozen dataclass.
+    @cached_property
     def fields_by_name(self) -> dict[str, Field]:
-        cached = self.__dict__.get("_fields_by_name")
-        if cached is None:
-            cached = {f.name: f for f in self.fields}
-            object.__setattr__(self, "_fields_by_name", cached)
-        return cached
+        return {f.name: f for f in self.fields}
 
-    @property
+    @cached_property
     def fields_by_lower_name(self) -> dict[str, Field]:
-        cached = self.__dict__.get("_fields_by_lower_name")
-        if cached is None:
-            cached = {f.name.lower(): f for f in self.fields}
-            object.__setattr__(self, "_fields_by_lower_name", cached)
-        return cached
+        return {f.name.lower(): f for f in self.fields}
 
     @property
     def array_type(self) -> str:

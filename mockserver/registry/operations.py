@@ -1,6 +1,6 @@
 """Operations derived from the item types, plus the helper operations."""
 from .constants import MAX_CONDITION_LENGTH, MAX_SORTING_LENGTH
-from .model import Area, Entity, Operation, Param, Right, RightCheck, Source, Xsd
+from .model import Area, Entity, Operation, Param, Right, RightCheck, Xsd
 
 AUTH = Param("AuthenticationData", "AuthenticationData", required=True)
 

@@ -1,5 +1,6 @@
 """Complex types that are not item types: credentials and login information."""
 from dataclasses import dataclass
+from functools import cached_property
 
 from .model import Field, Source, Xsd
 
@@ -9,7 +10,7 @@ class ComplexType:
     type_name: str
     fields: tuple[Field, ...]
 
-    @property
+    @cached_property
     def fields_by_name(self) -> dict:
         return {f.name: f for f in self.fields}
 

@@ -102,6 +102,14 @@ def _check_array(item_type, el, path):
             _check_value(item_type, child, path)
 
 
+def _is_calendar_date(match) -> bool:
+    try:
+        datetime(*(int(match.group(n)) for n in range(1, 7)))
+    except ValueError:
+        return False
+    return True
+
+
 def _check_scalar(xsd: Xsd, text: str, path: str):
     value = text.strip()
     if xsd is Xsd.INT:
@@ -116,13 +124,9 @@ def _check_scalar(xsd: Xsd, text: str, path: str):
             raise ValidationError(f"{path} {value} is out of the decimal range.")
     elif xsd is Xsd.DATETIME:
         match = XSD_DATETIME.fullmatch(value)
-        try:
-            if match is None:
-                raise ValueError
-            datetime(*(int(match.group(n)) for n in range(1, 7)))
-        except ValueError:
+        if match is None or not _is_calendar_date(match):
             raise ValidationError(
-                f"{path} '{text}' is not a valid dateTime: use YYYY-MM-DDTHH:MM:SS[.sss].") from None
+                f"{path} '{text}' is not a valid dateTime: use YYYY-MM-DDTHH:MM:SS[.sss].")
     elif xsd is Xsd.BOOLEAN:
         if value not in ("true", "false", "1", "0"):
             raise ValidationError(f"{path} '{text}' is not a valid boolean.")
