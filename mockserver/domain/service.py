@@ -9,9 +9,11 @@ from .. import QACOMPLETE_VERSION
 from ..registry import LOGIN_ENTITY_AREAS, REGISTRY, Auto, Derivation, Entity, Operation, Right
 from ..registry.constants import MAX_PAGE_SIZE
 from ..store import Store
+from ..store.where import compile_where
 from . import clock, rules
 from .auth import Caller, authenticate, check_credentials
 from .errors import NotFoundError, ValidationError
+from .condition import parse_condition
 from .sorting import parse_sorting
 
 
@@ -89,7 +91,8 @@ class QacService:
         if page_number is None or page_number < 1:
             raise ValidationError(f"PageNumber {page_number} is out of range: it must be 1 or more.")
         order_by = parse_sorting(entity, sorting)
-        where = compile_condition(entity, condition)
+        tree = parse_condition(entity, condition, clock.now())
+        where = compile_where(tree) if tree is not None else None
         with self.store.lock:
             rows = self.store.load_page(entity, list(caller.proj_ids), order_by, page_size,
                                         (page_number - 1) * page_size, where)
@@ -197,12 +200,3 @@ class QacService:
                 elif f.derived is Derivation.CUSTOM_FIELD_VALUES:
                     row[f.name] = [row.get(f"Custom{d['CustomFieldNbr']}") or "" for d in defs] or None
         return rows
-
-
-def compile_condition(entity: Entity, condition: str | None):
-    """Entry point of the LoadByCriteria condition engine (issue 3); empty means all items."""
-    if condition is None or not condition.strip():
-        return None
-    raise ValidationError(
-        "Condition: this build of qacmock answers LoadByCriteria with an empty Condition only; "
-        "the condition engine is not available yet.")

@@ -8,3 +8,5 @@ XSD = "http://www.w3.org/2001/XMLSchema"
 MAX_PAGE_SIZE = 200
 MAX_CONDITION_LENGTH = 65536
 MAX_SORTING_LENGTH = 512
+# How deeply <Conditions> may nest: far beyond any real query, well within SQLite's limits.
+MAX_CONDITION_DEPTH = 32

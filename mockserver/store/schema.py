@@ -67,7 +67,10 @@ def table_ddl(entity: Entity) -> list[str]:
         if f.auto and f.auto.value == "id":
             columns.append(f"{quote(f.name)} INTEGER PRIMARY KEY AUTOINCREMENT")
         else:
-            columns.append(f"{quote(f.name)} {SQL_TYPES[f.xsd]}")
+            # Text compares and sorts case-insensitively, as under SQL Server's default
+            # collation; indexes on text columns inherit it, so conditions can use them.
+            collate = " COLLATE NOCASE" if f.xsd is Xsd.STRING else ""
+            columns.append(f"{quote(f.name)} {SQL_TYPES[f.xsd]}{collate}")
     # Every item lives in a project, whether or not its wire type shows ProjId.
     if "ProjId" not in entity.fields_by_name:
         columns.append('"ProjId" INTEGER NOT NULL')

@@ -1,0 +1,58 @@
+"""Lexical forms of the values a Condition may carry (tConst, tString, tDate)."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+# yyyy-mm-dd, optionally followed by Thh:mm[:ss[.fffffff]] and an offset; '/' and a space
+# are accepted too, as SQL Server's string-to-date conversion accepts them.
+_DATE = re.compile(
+    r"(\d{4})[-/](\d{2})[-/](\d{2})"
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?"
+    r"(Z|[+-]\d{2}:\d{2})?")
+_INTEGER = re.compile(r"[+-]?\d+")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_BOOLEANS = {"true": True, "1": True, "y": True, "false": False, "0": False, "n": False}
+
+# SQLite integers are 64-bit; anything wider is compared as a float, as SQL Server would
+# compare it as numeric.
+_INT64 = 2 ** 63
+
+
+def parse_date(text: str) -> datetime:
+    m = _DATE.fullmatch(text.strip())
+    if not m:
+        raise ValueError(text)
+    year, month, day, hour, minute, second, fraction, offset = m.groups()
+    micro = int((fraction or "0").ljust(6, "0")[:6]) // 1000 * 1000
+    value = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                     int(second or 0), micro)
+    if offset:
+        # The server works in its local time, without offsets.
+        value = datetime.fromisoformat(value.isoformat() + ("+00:00" if offset == "Z" else offset))
+        value = value.astimezone().replace(tzinfo=None)
+    return value
+
+
+def parse_number(text: str, integer: bool = False) -> int | float:
+    text = text.strip()
+    if not (_INTEGER if integer else _NUMBER).fullmatch(text):
+        raise ValueError(text)
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if value == value.to_integral_value() and abs(value) < _INT64:
+        return int(value)
+    as_float = float(value)
+    if as_float in (float("inf"), float("-inf")):
+        raise ValueError(text)
+    return as_float
+
+
+def parse_boolean(text: str) -> bool:
+    try:
+        return _BOOLEANS[text.strip().lower()]
+    except KeyError:
+        raise ValueError(text) from None
