@@ -57,7 +57,7 @@ BUG = Entity(
         Field("DateCreated", DT, auto=Auto.NOW_ON_ADD, indexed=True),
         Field("DateOpened", DT, auto=Auto.NOW_ON_ADD),
         Field("DateUpdated", DT, auto=Auto.NOW, indexed=True),
-        Field("DateClosed", DT, auto=Auto.SERVER_SET),
+        Field("DateClosed", DT, auto=Auto.SERVER_SET, indexed=True),
         Field("UpdateUserId", I, auto=Auto.CALLER, references="User"),
         user_name("UserName", "UpdateUserId"),
         Field("ClosedBy", I, auto=Auto.SERVER_SET, references="User"),

@@ -11,7 +11,7 @@ import sqlite_utils
 from ..registry import REGISTRY, Entity
 from . import schema
 from .schema import quote, view_name
-from .values import date_to_sql, from_sql, to_sql
+from .values import CONVERTED, date_to_sql, from_sql, to_sql
 
 
 class Store:
@@ -131,11 +131,12 @@ class Store:
     # -- items -----------------------------------------------------------------
     def _decode(self, entity: Entity, row: dict) -> dict:
         fields = entity.fields_by_name
-        out = {}
         for name, value in row.items():
-            f = fields.get(name)
-            out[name] = from_sql(f.xsd, value) if f is not None else value
-        return out
+            if value is not None:
+                f = fields.get(name)
+                if f is not None and f.xsd in CONVERTED:
+                    row[name] = from_sql(f.xsd, value)
+        return row
 
     def insert_item(self, entity: Entity, values: dict, proj_id: int) -> int:
         row = {f.name: to_sql(f.xsd, values.get(f.name))

@@ -13,7 +13,13 @@ def date_to_sql(value: datetime) -> str:
 
 
 def date_from_sql(text: str) -> datetime:
-    return datetime.strptime(text, DATE_FORMAT + ".%f")
+    # fromisoformat is C code, many times faster than strptime: a 200-item page holds
+    # well over a thousand dates.
+    return datetime.fromisoformat(text)
+
+
+# The types whose SQLite value is not already the Python value.
+CONVERTED = frozenset((Xsd.DATETIME, Xsd.DECIMAL))
 
 
 def to_sql(xsd: Xsd, value):
