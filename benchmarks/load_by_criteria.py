@@ -95,7 +95,6 @@ def add_defects(path: str, count: int, rng: random.Random, start: datetime):
             'INSERT INTO Bugs (Title, StatusCode, AssigneeUserId, DateCreated, DateOpened, DateUpdated, '
             'UpdateUserId, ProjId, SeverityCode, PriorityCode, PctComplete) '
             'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', rows)
-    conn.execute("ANALYZE")
     conn.close()
 
 
@@ -147,6 +146,7 @@ def run(row_counts: list[int], calls: int) -> list[tuple[int, list[dict]]]:
             add_defects(path, target - loaded, rng, start)
             loaded = target
             app = QacMock(path)
+            app.store.analyze()
             server = make_server(app, "127.0.0.1", 0)
             thread = threading.Thread(target=server.run, daemon=True)
             thread.start()

@@ -7,8 +7,16 @@ character unless a query declares one, and LoadByCriteria cannot.
 from ..store.query import AnyChar, AnyString, CharSet, Pattern
 from .errors import ValidationError
 
+MAX_PATTERN_LENGTH = 4000   # SQL Server's nvarchar(4000); far above any real search
+
 
 def parse_pattern(text: str, where: str) -> Pattern:
+    if len(text) > MAX_PATTERN_LENGTH:
+        # SQLite refuses patterns over 50,000 bytes, and the case-insensitive GLOB form of a
+        # pattern with sets can be four times its length.
+        raise ValidationError(
+            f"{where}: the LIKE pattern is {len(text)} characters long; at most "
+            f"{MAX_PATTERN_LENGTH} are allowed.")
     parts: list = []
     i, n = 0, len(text)
     while i < n:

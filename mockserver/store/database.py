@@ -36,6 +36,11 @@ class Store:
     def close(self):
         self.db.close()
 
+    def analyze(self):
+        """Refresh the planner's statistics; worth it after loading many items at once."""
+        with self.lock:
+            self.db.conn.execute("ANALYZE")
+
     @contextlib.contextmanager
     def transaction(self):
         with self.lock, self.db.atomic():
