@@ -82,7 +82,8 @@ class _Parser:
                 f"levels of <Conditions> are allowed.")
         if el.tag != "Conditions":
             raise ValidationError(
-                f"Condition: expected a <Conditions> element at {path}, found <{_name(el)}>.")
+                f"Condition: expected a <Conditions> element in no namespace at {path}, "
+                f"found <{_name(el)}>.")
         op = el.get("Operation")
         if op is None:
             raise ValidationError(f"Condition: <Conditions> at {path} has no Operation attribute.")
@@ -147,7 +148,7 @@ class _Parser:
                     f"Condition: {op} at {left_path} needs a text or integer field; "
                     f"{field.field.name} is {field.field.xsd.value}.")
             item_type, text = self.scalar(right_el, right_path)
-            if item_type not in ("tString", "tConst"):
+            if item_type != "tString":
                 raise ValidationError(
                     f"Condition: the pattern of {op} at {right_path} must be a tString, not {item_type}.")
             pattern = parse_pattern(text, f"Condition {right_path}")
@@ -221,7 +222,7 @@ class _Parser:
                 raise ValidationError(
                     f"Condition: unexpected element <{_name(child)}> in <Items> at {path}; "
                     f"only <Value> may appear there.")
-            if child.get(f"{{{XSI}}}nil") in ("true", "1"):
+            if (child.get(f"{{{XSI}}}nil") or "").strip() in ("true", "1"):
                 raise ValidationError(
                     f"Condition: a nil <Value> at {path} never matches; use opNULL or opNOTNULL.")
             values.append(child)

@@ -10,9 +10,12 @@ from decimal import Decimal, InvalidOperation
 _DATE = re.compile(
     r"(\d{4})[-/](\d{2})[-/](\d{2})"
     r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?"
-    r"(Z|[+-]\d{2}:\d{2})?")
-_INTEGER = re.compile(r"[+-]?\d+")
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+    r"(Z|[+-]\d{2}:\d{2})?", re.ASCII)
+# re.ASCII: \d would otherwise accept any Unicode digit ('٣', '５'), which neither XML
+# Schema nor SQL Server reads as a number.
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+INT32 = (-2 ** 31, 2 ** 31 - 1)
 _BOOLEANS = {"true": True, "1": True, "y": True, "false": False, "0": False, "n": False}
 
 # SQLite integers are 64-bit; anything wider is compared as a float, as SQL Server would
@@ -31,13 +34,19 @@ def parse_date(text: str) -> datetime:
     if offset:
         # The server works in its local time, without offsets.
         value = datetime.fromisoformat(value.isoformat() + ("+00:00" if offset == "Z" else offset))
-        value = value.astimezone().replace(tzinfo=None)
+        try:
+            value = value.astimezone().replace(tzinfo=None)
+        except OverflowError:
+            raise ValueError(text) from None    # the offset moves it past year 1 or 9999
     return value
 
 
 def parse_number(text: str, integer: bool = False) -> int | float:
+    """A number; with ``integer``, one SQL Server can convert to int (32 bits)."""
     text = text.strip()
     if not (_INTEGER if integer else _NUMBER).fullmatch(text):
+        raise ValueError(text)
+    if integer and not INT32[0] <= int(text) <= INT32[1]:
         raise ValueError(text)
     try:
         value = Decimal(text)

@@ -17,6 +17,9 @@ def parse_sorting(entity: Entity, sorting: str | None) -> list[tuple[str, bool]]
         if f is None or f.xsd.is_array or (f.derived and not f.derived.computed_in_sql):
             raise ValidationError(
                 f"Sorting field '{words[0]}' is not a sortable field of {entity.type_name}.")
+        if any(name == f.name for name, _ in keys):
+            # As SQL Server: "A column has been specified more than once in the order by list".
+            raise ValidationError(f"Sorting names {f.name} more than once.")
         direction = words[1].upper() if len(words) == 2 else "ASC"
         if direction not in ("ASC", "DESC"):
             raise ValidationError(

@@ -34,6 +34,7 @@ DATE_PARTS = {
 SUPPORTED = ("getdate(), getutcdate(), sysdatetime(), sysutcdatetime(), current_timestamp, "
              "dateadd(part, n, expr), cast(expr as date) and convert(date, expr)")
 MAX_DEPTH = 16
+DIGITS = "0123456789"   # str.isdigit() would take any Unicode digit
 
 
 class _Tokens:
@@ -64,15 +65,15 @@ def _tokenize(text: str, fail) -> list[tuple[str, str]]:
         c = text[i]
         if c.isspace():
             i += 1
-        elif c.isalpha() or c == "_":
+        elif (c.isascii() and c.isalpha()) or c == "_":
             j = i
-            while j < n and (text[j].isalnum() or text[j] == "_"):
+            while j < n and ((text[j].isascii() and text[j].isalnum()) or text[j] == "_"):
                 j += 1
             tokens.append(("word", text[i:j].lower()))
             i = j
-        elif c.isdigit() or (c in "+-" and i + 1 < n and text[i + 1].isdigit()):
+        elif c in DIGITS or (c in "+-" and i + 1 < n and text[i + 1] in DIGITS):
             j = i + 1
-            while j < n and text[j].isdigit():
+            while j < n and text[j] in DIGITS:
                 j += 1
             tokens.append(("int", text[i:j]))
             i = j
