@@ -160,8 +160,12 @@ def run(row_counts: list[int], calls: int) -> list[tuple[int, list[dict]]]:
                             "", calls),
                 ]))
             finally:
-                server.trigger.pull_trigger(server.close)
+                def stop():
+                    for channel in list(server._map.values()):   # kept-alive connections too
+                        channel.close()
+                server.trigger.pull_trigger(stop)
                 thread.join(timeout=5)
+                server.task_dispatcher.shutdown()
                 app.store.close()
     return results
 

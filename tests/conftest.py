@@ -18,9 +18,14 @@ class LiveServer:
         self.thread.start()
 
     def close(self):
-        # Close from inside waitress's own loop, so it never selects on a closed socket.
-        self.server.trigger.pull_trigger(self.server.close)
+        # Close from inside waitress's own loop, so it never selects on a closed socket. The
+        # loop ends when its map is empty: kept-alive client connections are closed too.
+        def stop():
+            for channel in list(self.server._map.values()):
+                channel.close()
+        self.server.trigger.pull_trigger(stop)
         self.thread.join(timeout=5)
+        self.server.task_dispatcher.shutdown()
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,7 @@ def compile_where(node) -> tuple[str, list]:
 
 def _compile(node, params: list) -> str:
     if isinstance(node, Logical):
-        return "(" + f" {node.op} ".join(_compile(c, params) for c in node.children) + ")"
+        return _balanced(node.op, [_compile(c, params) for c in node.children])
     if isinstance(node, Not):
         return f"(NOT {_compile(node.child, params)})"
     if isinstance(node, NullTest):
@@ -56,6 +56,15 @@ def _compile(node, params: list) -> str:
             test = f"{column} LIKE ?"
         return f"(NOT ({test}))" if node.negated else f"({test})"
     raise TypeError(f"not a condition node: {node!r}")
+
+
+def _balanced(op: str, terms: list[str]) -> str:
+    """``a OP b OP c ...`` nested as a balanced tree: SQLite parses a flat chain left-deep,
+    and a few hundred terms would pass its expression depth limit (1000)."""
+    if len(terms) <= 2:
+        return "(" + f" {op} ".join(terms) + ")"
+    half = len(terms) // 2
+    return f"({_balanced(op, terms[:half])} {op} {_balanced(op, terms[half:])})"
 
 
 def _column(ref: FieldRef, collate: bool = False) -> str:
