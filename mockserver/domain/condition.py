@@ -12,6 +12,7 @@ XmlSerializer writes ``string[]``, ``int[]`` and ``object[]``).
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import ROUND_FLOOR, Decimal
 
 from lxml import etree
 
@@ -24,7 +25,7 @@ from ..store.query import (
 )
 from .errors import ValidationError
 from .like import parse_pattern
-from .literals import parse_boolean, parse_date, parse_number
+from .literals import INTEGER_RANGES, parse_boolean, parse_date, parse_number, sql_number
 
 COMPARISONS = {"opLT": "<", "opLTE": "<=", "opEQU": "=", "opNOTEQU": "<>", "opGT": ">", "opGTE": ">="}
 MIRRORED = {"<": ">", "<=": ">=", "=": "=", "<>": "<>", ">": "<", ">=": "<="}
@@ -35,8 +36,7 @@ ITEM_TYPES = ("tField", "tConst", "tString", "tDate", "tArray", "tSQLstring")
 # xsi:type values a <Value> may declare, by the lexical form they require.
 _XSD_LEXICAL = {
     **dict.fromkeys(("string", "normalizedString", "token", "anyURI", "anySimpleType"), "text"),
-    **dict.fromkeys(("int", "long", "short", "byte", "integer", "unsignedInt", "unsignedLong",
-                     "unsignedShort", "unsignedByte", "nonNegativeInteger"), "integer"),
+    **dict.fromkeys(INTEGER_RANGES, "integer"),
     **dict.fromkeys(("decimal", "double", "float"), "number"),
     **dict.fromkeys(("dateTime", "date"), "date"),
     "boolean": "boolean",
@@ -138,9 +138,15 @@ class _Parser:
         (left_el, left_path), (right_el, right_path) = items
         if op in ("opIN", "opNOTIN"):
             field = self.field_item(left_el, left_path, op)
-            values = tuple(self.value(field, t, text, right_path)
-                           for t, text in self.array_members(right_el, right_path, op))
-            return Membership(field, values, op == "opNOTIN")
+            values = [self.value(field, t, text, right_path)
+                      for t, text in self.array_members(right_el, right_path, op)]
+            if field.field.xsd is Xsd.INT:
+                # No int equals a fraction: those members can only be left out.
+                values = [Const(sql_number(c.value)) for c in values
+                          if c.value == c.value.to_integral_value()]
+                if not values:
+                    return Comparison("=" if op == "opNOTIN" else "<>", field, field)
+            return Membership(field, tuple(values), op == "opNOTIN")
         if op in ("opLIKE", "opNOTLIKE"):
             field = self.field_item(left_el, left_path, op)
             if field.kind is not Kind.TEXT and field.field.xsd is not Xsd.INT:
@@ -162,10 +168,28 @@ class _Parser:
                     f"with {right.field.name} ({right.field.xsd.value}); they are not comparable.")
             return Comparison(sql_op, left, right)
         if isinstance(left, FieldRef):
-            return Comparison(sql_op, left, self.value(left, *right, right_path))
+            return self.comparison(sql_op, left, self.value(left, *right, right_path))
         if isinstance(right, FieldRef):
-            return Comparison(MIRRORED[sql_op], right, self.value(right, *left, left_path))
+            return self.comparison(MIRRORED[sql_op], right, self.value(right, *left, left_path))
         raise ValidationError(f"Condition: {op} at {path} needs at least one tField item.")
+
+    @staticmethod
+    def comparison(op: str, field: FieldRef, const: Const):
+        value = const.value
+        if not isinstance(value, Decimal):
+            return Comparison(op, field, const)
+        if value == value.to_integral_value():
+            return Comparison(op, field, Const(sql_number(value)))
+        # An int column against a fraction, exactly (as SQL Server compares int with decimal;
+        # a double would make 3 equal 3.0000000000000001): compare with the integers around
+        # it. "Never" and "always" are written as field <> field and field = field, which
+        # keep NULL unknown.
+        floor = value.to_integral_value(rounding=ROUND_FLOOR)
+        if op in ("=", "<>"):
+            return Comparison("<>" if op == "=" else "=", field, field)
+        if op in ("<", "<="):
+            return Comparison("<=", field, Const(sql_number(floor)))
+        return Comparison(">=", field, Const(sql_number(floor + 1)))
 
     def arity(self, op: str, items: list, count: int, path: str):
         if len(items) != count:
@@ -267,7 +291,7 @@ class _Parser:
             raise ValidationError(f"Condition: unsupported xsi:type '{declared}' at {path}.")
         try:
             if lexical == "integer":
-                parse_number(text, integer=True)
+                parse_number(text, integer=local)
             elif lexical == "number":
                 parse_number(text)
             elif lexical == "date":
@@ -298,12 +322,15 @@ class _Parser:
                 return Const(sql_expression.evaluate(text, self.now, f"Condition {path}"))
             if kind is Kind.TEXT:
                 if item_type == "tConst":
-                    parse_number(text)
+                    parse_number(text)      # a tConst must be a number, even against text
                     return Const(text.strip())
                 return Const(text)
             if kind is Kind.NUMBER:
-                # SQL Server converts a string compared with an int column to int.
-                return Const(parse_number(text, integer=item_type == "tString" and f.xsd is Xsd.INT))
+                if f.xsd is Xsd.INT:
+                    # SQL Server converts a string compared with an int column to int; a
+                    # number stays exact here, see int_comparison.
+                    return Const(parse_number(text, integer="int" if item_type == "tString" else None))
+                return Const(sql_number(parse_number(text)))
             if kind is Kind.DATE:
                 return Const(parse_date(text))
             return Const(parse_boolean(text))

@@ -15,7 +15,14 @@ _DATE = re.compile(
 # Schema nor SQL Server reads as a number.
 _INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-INT32 = (-2 ** 31, 2 ** 31 - 1)
+# Ranges of the XML Schema integer types a <Value> may declare (and of SQL Server's int).
+INTEGER_RANGES = {
+    "int": (-2 ** 31, 2 ** 31 - 1), "long": (-2 ** 63, 2 ** 63 - 1),
+    "short": (-2 ** 15, 2 ** 15 - 1), "byte": (-128, 127),
+    "unsignedInt": (0, 2 ** 32 - 1), "unsignedLong": (0, 2 ** 64 - 1),
+    "unsignedShort": (0, 2 ** 16 - 1), "unsignedByte": (0, 255),
+    "nonNegativeInteger": (0, None), "integer": (None, None),
+}
 _BOOLEANS = {"true": True, "1": True, "y": True, "false": False, "0": False, "n": False}
 
 # SQLite integers are 64-bit; anything wider is compared as a float, as SQL Server would
@@ -41,22 +48,31 @@ def parse_date(text: str) -> datetime:
     return value
 
 
-def parse_number(text: str, integer: bool = False) -> int | float:
-    """A number; with ``integer``, one SQL Server can convert to int (32 bits)."""
+def parse_number(text: str, integer: str | None = None) -> Decimal:
+    """The exact value of a number; with ``integer`` (an XML Schema integer type name such
+    as "int"), an integer within that type's range."""
     text = text.strip()
     if not (_INTEGER if integer else _NUMBER).fullmatch(text):
-        raise ValueError(text)
-    if integer and not INT32[0] <= int(text) <= INT32[1]:
         raise ValueError(text)
     try:
         value = Decimal(text)
     except InvalidOperation:
         raise ValueError(text) from None
+    if integer:
+        low, high = INTEGER_RANGES[integer]
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise ValueError(text)
+    return value
+
+
+def sql_number(value: Decimal) -> int | float:
+    """How the store binds a number: integers exactly (SQLite's are 64-bit), the rest as
+    doubles, which is how decimal fields are stored."""
     if value == value.to_integral_value() and abs(value) < _INT64:
         return int(value)
     as_float = float(value)
     if as_float in (float("inf"), float("-inf")):
-        raise ValueError(text)
+        raise ValueError(str(value))
     return as_float
 
 

@@ -4,12 +4,12 @@ from decimal import Decimal
 
 from ..registry import Xsd
 
-DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
 def date_to_sql(value: datetime) -> str:
-    # Milliseconds, always three digits, so that dates compare and sort as text.
-    return value.strftime(DATE_FORMAT) + ".%03d" % (value.microsecond // 1000)
+    # Four-digit years and three-digit milliseconds, so that dates compare and sort as text
+    # (strftime's %Y gives '999' for the year 999 on glibc).
+    return value.isoformat(timespec="milliseconds")
 
 
 def date_from_sql(text: str) -> datetime:
