@@ -284,10 +284,10 @@ class _Parser:
             raise ValidationError(
                 f"Condition: a {local} <Value> at {path} is allowed only as the one <Value> of a "
                 f"tArray item.")
-        lexical = _XSD_LEXICAL.get(local) if namespace == XSD or local == "anyType" else None
+        if local == "anyType":
+            return "text"
+        lexical = _XSD_LEXICAL.get(local) if namespace == XSD else None
         if lexical is None:
-            if local == "anyType":
-                return "text"
             raise ValidationError(f"Condition: unsupported xsi:type '{declared}' at {path}.")
         try:
             if lexical == "integer":
@@ -327,9 +327,11 @@ class _Parser:
                 return Const(text)
             if kind is Kind.NUMBER:
                 if f.xsd is Xsd.INT:
-                    # SQL Server converts a string compared with an int column to int; a
-                    # number stays exact here, see int_comparison.
-                    return Const(parse_number(text, integer="int" if item_type == "tString" else None))
+                    # SQL Server converts a string compared with an int column to int. A
+                    # number stays exact (see ``comparison``), once it is known to be bindable.
+                    number = parse_number(text, integer="int" if item_type == "tString" else None)
+                    sql_number(number)
+                    return Const(number)
                 return Const(sql_number(parse_number(text)))
             if kind is Kind.DATE:
                 return Const(parse_date(text))
