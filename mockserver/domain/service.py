@@ -12,8 +12,8 @@ from ..store import Store
 from ..store.where import compile_where
 from . import clock, rules
 from .auth import Caller, authenticate, check_credentials
-from .errors import NotFoundError, ValidationError
 from .condition import parse_condition
+from .errors import NotFoundError, ValidationError
 from .sorting import parse_sorting
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from ..registry import REGISTRY, Entity
+from ..registry import REGISTRY, Entity, Xsd
 from . import schema
 from .schema import quote, view_name
 from .values import CONVERTED, date_to_sql, from_sql, to_sql
@@ -180,36 +180,31 @@ class Store:
         ``order_by`` holds (field name, descending) pairs of registry-checked names; ``where``
         is a compiled, parameterised condition (``store.where``).
         """
-        keys = self._order_keys(entity, order_by)
-        view, key = quote(view_name(entity)), quote(entity.id_field)
-        placeholders = ", ".join("?" for _ in proj_ids)
         # The page's ids are chosen first, so that derived columns (user and folder names,
         # hierarchy paths) are computed only for the rows returned, not for every match.
-        inner = f"SELECT {key} FROM {view} WHERE ProjId IN ({placeholders})"
-        params: list = list(proj_ids)
-        if where is not None:
-            inner += f" AND {where[0]}"
-            params += where[1]
-        inner += f" ORDER BY {keys} LIMIT ? OFFSET ?"
-        params += [limit, offset]
-        sql = f"SELECT * FROM {view} WHERE {key} IN ({inner}) ORDER BY {keys}"
-        return [self._decode(entity, row) for row in self._rows(sql, params)]
+        inner, params = self._page_ids_query(entity, proj_ids, order_by, where)
+        sql = (f"SELECT * FROM {quote(view_name(entity))} WHERE {quote(entity.id_field)} IN ({inner}) "
+               f"ORDER BY {self._order_keys(entity, order_by)}")
+        return [self._decode(entity, row) for row in self._rows(sql, params + [limit, offset])]
 
     def page_ids_plan(self, entity: Entity, proj_ids: list[int], order_by, where=None) -> list[str]:
-        """EXPLAIN QUERY PLAN of a page query, for benchmarks and index checks."""
-        keys = self._order_keys(entity, order_by)
+        """EXPLAIN QUERY PLAN of a page's id query, for benchmarks and index checks."""
+        sql, params = self._page_ids_query(entity, proj_ids, order_by, where)
+        rows = self._rows("EXPLAIN QUERY PLAN " + sql, params + [200, 0])
+        return [row["detail"] for row in rows]
+
+    def _page_ids_query(self, entity: Entity, proj_ids, order_by, where) -> tuple[str, list]:
         sql = (f"SELECT {quote(entity.id_field)} FROM {quote(view_name(entity))} "
                f"WHERE ProjId IN ({', '.join('?' for _ in proj_ids)})")
         params: list = list(proj_ids)
         if where is not None:
             sql += f" AND {where[0]}"
             params += where[1]
-        sql += f" ORDER BY {keys} LIMIT 200"
-        return [row["detail"] for row in self._rows("EXPLAIN QUERY PLAN " + sql, params)]
+        return sql + f" ORDER BY {self._order_keys(entity, order_by)} LIMIT ? OFFSET ?", params
 
     @staticmethod
     def _order_keys(entity: Entity, order_by: list[tuple[str, bool]]) -> str:
-        keys = [f"{quote(name)}{' COLLATE NOCASE' if entity.fields_by_name[name].xsd.value == 'string' else ''}"
+        keys = [f"{quote(name)}{' COLLATE NOCASE' if entity.fields_by_name[name].xsd is Xsd.STRING else ''}"
                 f" {'DESC' if desc else 'ASC'}" for name, desc in order_by]
         if not any(name == entity.id_field for name, _ in order_by):
             # Ties are broken by ID so that pages never overlap or skip items.

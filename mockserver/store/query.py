@@ -1,9 +1,8 @@
 """The query vocabulary the store accepts: a typed condition tree.
 
-``domain.condition`` builds it from a LoadByCriteria Condition, ``store.where`` turns it
-into parameterised SQL, and the tests' reference evaluator reads it too. Every
-value in it already has the Python type of the field it is compared with (str, int,
-float, datetime or bool), so nothing downstream has to guess.
+``domain.condition`` builds it from a LoadByCriteria Condition and ``store.where`` turns
+it into parameterised SQL. Every value in it already has the Python type of the field it
+is compared with (str, int, float, datetime or bool), so nothing downstream has to guess.
 """
 from __future__ import annotations
 
