@@ -122,9 +122,8 @@ def _class_intervals(char_set: CharSet) -> list[tuple[int, int]]:
         if lo > hi:
             continue
         # Characters that fold to themselves: the range minus the upper-case letters.
-        for a, b in ((lo, min(hi, _UPPER[0] - 1)), (max(lo, _UPPER[0]), min(hi, _UPPER[1])),
-                     (max(lo, _UPPER[1] + 1), hi)):
-            if a <= b and not (_UPPER[0] <= a <= _UPPER[1]):
+        for a, b in ((lo, min(hi, _UPPER[0] - 1)), (max(lo, _UPPER[1] + 1), hi)):
+            if a <= b:
                 intervals.append((a, b))
         # Upper-case letters whose lower case is in the range.
         a, b = max(lo, _LOWER[0]), min(hi, _LOWER[1])
