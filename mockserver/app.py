@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from .domain.service import QacService
-from .seed import default_dataset, load_dataset
+from .seed import build, default_dataset
 from .soap.service import build_applications
 from .soap.wsgi import SoapFront
 from .store import Store
@@ -19,7 +19,7 @@ class QacMock:
     def __init__(self, db: str = ":memory:", dataset: dict | None = None):
         self.store = Store(db)
         if self.store.is_empty():
-            load_dataset(self.store, dataset if dataset is not None else default_dataset())
+            build(self.store, dataset if dataset is not None else default_dataset())
         self.service = QacService(self.store)
         self.soap = SoapFront(build_applications(self.service))
 

@@ -31,6 +31,31 @@ def main(argv=None) -> int:
     serve.add_argument("--threads", type=int, default=int(_env("QACMOCK_THREADS", "8")),
                        help="worker threads (QACMOCK_THREADS, default 8)")
 
+    seed = commands.add_parser(
+        "seed", help="create a database with generated data, or from a scenario or export file",
+        description="Create a SQLite database: the default scenario (seed_data/default.json) at a "
+                    "scale, or a scenario / export file of your own. The same seed and the same "
+                    "Faker version give the same rows.")
+    seed.add_argument("--db", required=True, help="SQLite database file to create")
+    seed.add_argument("--seed", type=int, default=None,
+                      help="random seed of the generated items (default: the scenario's)")
+    seed.add_argument("--scale", default="default",
+                      help="small, default, large (100,000 defects) or a number of defects (default: default)")
+    seed.add_argument("--from", dest="source", default=None,
+                      help="a scenario file (like seed_data/default.json) or a file written by 'qacmock export'")
+    seed.add_argument("--replace", action="store_true", help="delete the database file first if it exists")
+
+    export = commands.add_parser("export", help="write a database's whole content as JSON",
+                                 description="Write every row of a database as JSON, to keep scenario "
+                                             "data in a repository; 'qacmock seed --from FILE' loads it back.")
+    export.add_argument("--db", required=True, help="SQLite database file to read")
+    export.add_argument("--out", required=True, help="JSON file to write ('-' for standard output)")
+
+    digest = commands.add_parser("digest", help="print the SHA-256 of a database's content",
+                                 description="Print the SHA-256 of every row of every table: two "
+                                             "databases with the same digest hold the same data.")
+    digest.add_argument("--db", required=True, help="SQLite database file to read")
+
     commands.add_parser("wsdl", help="print the WSDL the service serves")
     commands.add_parser("fields", help="list every field of every item type with its provenance")
 
@@ -40,6 +65,22 @@ def main(argv=None) -> int:
         from .server import serve as run
 
         run(args.db, args.host, args.port, args.threads)
+    elif args.command == "seed":
+        return _seed(args)
+    elif args.command == "export":
+        return _export(args)
+    elif args.command == "digest":
+        from pathlib import Path
+
+        from .seed import digest as content_digest
+        from .store import Store
+
+        if not Path(args.db).is_file():
+            sys.stderr.write(f"qacmock digest: {args.db} does not exist\n")
+            return 2
+        store = Store(args.db)
+        sys.stdout.write(content_digest(store) + "\n")
+        store.close()
     elif args.command == "wsdl":
         from .soap.wsdl import WsdlDocument
 
@@ -48,6 +89,63 @@ def main(argv=None) -> int:
         from .registry.report import provenance_report
 
         sys.stdout.write(provenance_report())
+    return 0
+
+
+def _seed(args) -> int:
+    import json
+    from pathlib import Path
+
+    from .seed import build, default_dataset
+    from .seed.progress import Progress
+    from .store import Store
+
+    path = Path(args.db)
+    if path.exists():
+        if not args.replace:
+            sys.stderr.write(f"qacmock seed: {path} already exists; use --replace to start over\n")
+            return 2
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    try:
+        scenario = (json.loads(Path(args.source).read_text(encoding="utf-8"))
+                    if args.source else default_dataset())
+    except (OSError, ValueError) as e:
+        sys.stderr.write(f"qacmock seed: cannot read {args.source}: {e}\n")
+        return 2
+    store = Store(str(path))
+    try:
+        build(store, scenario, args.scale, args.seed, Progress())
+    except (ValueError, KeyError) as e:
+        store.close()
+        path.unlink(missing_ok=True)
+        sys.stderr.write(f"qacmock seed: {e}\n")
+        return 2
+    counts = {t: store.count_rows(t) for t in ("Bugs", "Releases", "FunctionalSpecs", "ProjectTasks")}
+    store.close()
+    logging.getLogger("qacmock").info(
+        "%s: %s", path, ", ".join(f"{n:,} {t}" for t, n in counts.items()))
+    return 0
+
+
+def _export(args) -> int:
+    import json
+    from pathlib import Path
+
+    from .seed import EXPORT_FORMAT
+    from .store import Store
+
+    if not Path(args.db).is_file():
+        sys.stderr.write(f"qacmock export: {args.db} does not exist\n")
+        return 2
+    store = Store(args.db)
+    text = json.dumps({"format": EXPORT_FORMAT, "version": 1, "tables": store.dump()},
+                      indent=1, ensure_ascii=False)
+    store.close()
+    if args.out == "-":
+        sys.stdout.write(text + "\n")
+    else:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
     return 0
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
+from mockserver.seed import default_dataset
+
 from .helpers import (
     ADMIN, BILLING, DEPT, FAMILY_ALBUM, NS, SCREEN_SAVER, auth, auth_xml, envelope, fault, fault_text,
     post_raw,
@@ -13,7 +15,9 @@ from .helpers import (
 AUTH_FAILED = "Authentication data is not valid. Please retry ..."
 READER, TESTER, OUTSIDER, ALEX = 25316, 25317, 25318, 24661
 PASSWORD = "p@ssword"
-ALL_PROJECTS = {FAMILY_ALBUM: "FamilyAlbum", SCREEN_SAVER: "ScreenSaver", BILLING: "Billing"}
+# The admin is a member of every project of the default dataset.
+ALL_PROJECTS = {p["ProjId"]: p["ProjName"] for p in default_dataset()["projects"]}
+assert {FAMILY_ALBUM, SCREEN_SAVER, BILLING} <= set(ALL_PROJECTS)
 
 
 def new_bug(soap, title="Rights test bug", **values):

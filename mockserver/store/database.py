@@ -36,6 +36,40 @@ class Store:
     def close(self):
         self.db.close()
 
+    # -- whole-database views: export, import, digest -----------------------------
+    def tables(self) -> list[str]:
+        return [r["name"] for r in self._rows(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name")]
+
+    def dump(self) -> dict[str, list[dict]]:
+        """Every row of every table, in key order: what export writes and digest hashes."""
+        with self.lock:
+            return {t: self._rows(f"SELECT * FROM {quote(t)} ORDER BY rowid") for t in self.tables()}
+
+    def restore(self, tables: dict[str, list[dict]]):
+        """Rows as ``dump`` gives them, into an empty store."""
+        known = set(self.tables())
+        unknown = sorted(set(tables) - known)
+        if unknown:
+            raise ValueError(f"unknown tables in the export: {', '.join(unknown)}")
+        with self.transaction():
+            # Tables go in name order, not dependency order: check references at commit.
+            self.db.conn.execute("PRAGMA defer_foreign_keys = ON")
+            for name in sorted(known):
+                rows = tables.get(name) or []
+                if rows:
+                    columns = list(rows[0])
+                    self.db.conn.executemany(
+                        f"INSERT INTO {quote(name)} ({', '.join(map(quote, columns))}) "
+                        f"VALUES ({', '.join('?' for _ in columns)})",
+                        ([row.get(c) for c in columns] for row in rows))
+
+    def count_rows(self, table: str) -> int:
+        if table not in self.tables():
+            raise ValueError(f"no table {table}")
+        return self._one(f"SELECT COUNT(*) AS n FROM {quote(table)}")["n"]
+
     def analyze(self):
         """Refresh the planner's statistics; worth it after loading many items at once."""
         with self.lock:
@@ -142,6 +176,23 @@ class Store:
                 if f is not None and f.xsd in CONVERTED:
                     row[name] = from_sql(f.xsd, value)
         return row
+
+    def insert_items(self, entity: Entity, rows: list[dict], proj_id: int):
+        """Many items at once (generated data); the caller holds a transaction."""
+        fields = [f for f in self._stored_fields[entity.type_name] if f.name != entity.id_field]
+        names = [f.name for f in fields] + ([] if "ProjId" in entity.fields_by_name else ["ProjId"])
+        sql = (f"INSERT INTO {quote(entity.table)} ({', '.join(map(quote, names))}) "
+               f"VALUES ({', '.join('?' for _ in names)})")
+        extra = [] if "ProjId" in entity.fields_by_name else [proj_id]
+        plain = [(f.name, None) if f.xsd not in CONVERTED else (f.name, f.xsd) for f in fields]
+
+        def record(row):
+            out = [row.get(name) if xsd is None else to_sql(xsd, row.get(name)) for name, xsd in plain]
+            return out + extra
+        if "ProjId" in entity.fields_by_name:
+            for row in rows:
+                row["ProjId"] = proj_id
+        self.db.conn.executemany(sql, map(record, rows))
 
     def insert_item(self, entity: Entity, values: dict, proj_id: int) -> int:
         row = {f.name: to_sql(f.xsd, values.get(f.name))

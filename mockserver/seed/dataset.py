@@ -1,7 +1,8 @@
-"""Loading a dataset description (seed_data/*.json) into an empty store.
+"""Loading a scenario's hand-written part (seed_data/*.json) into an empty store.
 
-Directory data goes straight into the store; items go through the domain service, so every
-rule (defaults, server-set fields, status effects, hierarchy checks) holds for seeded data.
+Directory data goes straight into the store; the listed items go through the domain
+service, so every rule (defaults, server-set fields, status effects, hierarchy checks)
+holds for them.
 """
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
-from .domain.auth import Caller
-from .domain.service import QacService
-from .registry import REGISTRY, Area
-from .store import Store
+from ..domain.auth import Caller
+from ..domain.service import QacService
+from ..registry import REGISTRY, Area
+from ..store import Store
 
 ALL_RIGHTS_AREAS = [a.value for a in Area]
 
@@ -22,7 +23,7 @@ def default_dataset() -> dict:
     packaged = resources.files("mockserver").joinpath("default_dataset.json")
     if packaged.is_file():
         return json.loads(packaged.read_text(encoding="utf-8"))
-    repo_copy = Path(__file__).resolve().parent.parent / "seed_data" / "default.json"
+    repo_copy = Path(__file__).resolve().parents[2] / "seed_data" / "default.json"
     return json.loads(repo_copy.read_text(encoding="utf-8"))
 
 
