@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
 import threading
@@ -34,6 +32,8 @@ from mockserver.domain.sorting import parse_sorting  # noqa: E402
 from mockserver.registry import REGISTRY  # noqa: E402
 from mockserver.server import make_server  # noqa: E402
 from mockserver.store.where import compile_where  # noqa: E402
+
+from common import machine  # noqa: E402
 
 NS = "http://www.pragmaticsw.com/"
 PROJECT, ADMIN, DEPT = 10372, 25315, 7154
@@ -168,19 +168,6 @@ def run(row_counts: list[int], calls: int) -> list[tuple[int, list[dict]]]:
                 server.task_dispatcher.shutdown()
                 app.store.close()
     return results
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
 
 
 def report(results, calls: int) -> str:
