@@ -96,36 +96,47 @@ def _seed(args) -> int:
     import json
     from pathlib import Path
 
-    from .seed import build, default_dataset
+    from .seed import build, check, default_dataset
     from .seed.progress import Progress
     from .store import Store
 
     path = Path(args.db)
-    if path.exists():
-        if not args.replace:
-            sys.stderr.write(f"qacmock seed: {path} already exists; use --replace to start over\n")
-            return 2
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+    if path.exists() and not args.replace:
+        sys.stderr.write(f"qacmock seed: {path} already exists; use --replace to start over\n")
+        return 2
     try:
         scenario = (json.loads(Path(args.source).read_text(encoding="utf-8"))
                     if args.source else default_dataset())
     except (OSError, ValueError) as e:
         sys.stderr.write(f"qacmock seed: cannot read {args.source}: {e}\n")
         return 2
+    try:
+        check(scenario, args.scale)     # before --replace deletes anything
+    except ValueError as e:
+        sys.stderr.write(f"qacmock seed: {args.source or 'the default scenario'}: {e}\n")
+        return 2
+    _remove_database(path)
     store = Store(str(path))
     try:
         build(store, scenario, args.scale, args.seed, Progress())
-    except (ValueError, KeyError) as e:
+    except (ValueError, KeyError, TypeError) as e:
         store.close()
-        path.unlink(missing_ok=True)
-        sys.stderr.write(f"qacmock seed: {e}\n")
+        _remove_database(path)
+        detail = f"missing key {e}" if isinstance(e, KeyError) else str(e)
+        sys.stderr.write(f"qacmock seed: {args.source or 'the default scenario'}: {detail}\n")
         return 2
     counts = {t: store.count_rows(t) for t in ("Bugs", "Releases", "FunctionalSpecs", "ProjectTasks")}
     store.close()
     logging.getLogger("qacmock").info(
         "%s: %s", path, ", ".join(f"{n:,} {t}" for t, n in counts.items()))
     return 0
+
+
+def _remove_database(path):
+    from pathlib import Path
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
 
 
 def _export(args) -> int:

@@ -12,7 +12,7 @@ from .dataset import default_dataset, load_dataset
 from .generator import Generator
 from .progress import Progress
 
-__all__ = ["build", "default_dataset", "digest", "load_dataset", "scale_counts", "EXPORT_FORMAT"]
+__all__ = ["build", "check", "default_dataset", "digest", "load_dataset", "scale_counts", "EXPORT_FORMAT"]
 
 EXPORT_FORMAT = "qacmock-export"
 
@@ -36,9 +36,34 @@ def scale_counts(generate: dict, scale: str | int) -> dict:
     return counts
 
 
+SCENARIO_KEYS = ("app_code", "departments", "projects", "users", "security_groups")
+
+
+def check(scenario, scale: str | int = "default"):
+    """Refuse, with a ValueError saying why, what ``build`` could not load."""
+    if not isinstance(scenario, dict):
+        raise ValueError("expected a JSON object: a scenario (like seed_data/default.json) or a "
+                         "file written by 'qacmock export'")
+    if scenario.get("format") == EXPORT_FORMAT:
+        if not isinstance(scenario.get("tables"), dict):
+            raise ValueError("the export has no 'tables' object")
+        if scale != "default":
+            raise ValueError("--scale does not apply to an export, which is loaded row for row")
+        return
+    missing = [k for k in SCENARIO_KEYS if k not in scenario]
+    if missing:
+        raise ValueError(f"not a scenario: it lacks {', '.join(missing)} (see seed_data/default.json)")
+    generate = scenario.get("generate")
+    if generate:
+        scale_counts(generate, scale)
+    elif scale != "default":
+        raise ValueError("--scale does not apply: the scenario has no 'generate' section")
+
+
 def build(store: Store, scenario: dict, scale: str | int = "default", seed: int | None = None,
           progress: Progress | None = None):
     """Fill an empty store: a ``qacmock-export`` file verbatim, or a scenario."""
+    check(scenario, scale)
     if scenario.get("format") == EXPORT_FORMAT:
         store.restore(scenario["tables"])
         return

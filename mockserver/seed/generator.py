@@ -51,9 +51,11 @@ class Generator:
         if not plan or not count:
             return
         entity = REGISTRY.entity("Release")
-        length = self.span / count
+        # From the first midnight inside the window, so planned dates at midnight stay in it.
+        first = _midnight(self.anchor - self.span) + timedelta(days=1)
+        length = (self.anchor - first) / count
         for r in range(count):
-            start = self.anchor - self.span + length * r
+            start = first + length * r
             release = self.release(entity, proj_id, members, plan, plan["release_title"].format(n=r + 1),
                                    "Release", None, start, start + length)
             sprints = self.counts.get("iterations", 0)
@@ -71,7 +73,8 @@ class Generator:
 
     def release(self, entity, proj_id, members, plan, title, kind, parent, start, finish) -> int:
         phase = "past" if finish < self.anchor else "future" if start > self.anchor else "current"
-        created = min(start, self.anchor) - timedelta(days=self.rng.randint(1, 20))
+        created = max(min(start, self.anchor) - timedelta(days=self.rng.randint(1, 20)),
+                      self.anchor - self.span)
         values = {
             "Title": title, "ReleaseType": kind, "ParentId": parent, "IsActive": "Y",
             "IsAutoAdjustEstDates": "N", "StatusCode": plan["status_by_phase"][phase],
@@ -127,7 +130,8 @@ class Generator:
         for name, (low, high) in recipe.get("schedule", {}).items():
             values[name] = _midnight(created + timedelta(days=rng.randint(low, high)))
         creator, updater = rng.choice(members), rng.choice(members)
-        updated = self._status_effects(entity, values, created, updated, members)
+        # Reaching a status such as Closed is the item's last update, by whoever did it.
+        updater = self._status_effects(entity, values, updated, members) or updater
         shape.automatic(values, created, updated, creator, updater)
         return values
 
@@ -136,18 +140,17 @@ class Generator:
         text = text[:1].upper() + text[1:]
         return text[:field.max_length] if field.max_length else text
 
-    def _status_effects(self, entity, values, created, updated, members) -> datetime:
-        """What the server sets when an item reaches its status, dated when it did.
-
-        That event is the item's last update, so created <= updated <= closed holds.
-        """
+    def _status_effects(self, entity, values, updated, members) -> int | None:
+        """What the server sets when an item reaches its status, dated at its last update
+        (so created <= updated <= closed holds); the user who made that change, if any."""
         status = (values.get(entity.status_field) or "").lower() if entity.status_field else ""
+        who = None
         for effect in entity.status_effects:
             if effect.contains.lower() in status:
-                who = values.get("AssigneeUserId") or self.rng.choice(members)
+                who = who or values.get("AssigneeUserId") or self.rng.choice(members)
                 for name, what in effect.sets.items():
                     values[name] = who if what == "caller" else updated if what == "now" else what
-        return updated
+        return who
 
 
 

@@ -53,17 +53,20 @@ class Store:
         unknown = sorted(set(tables) - known)
         if unknown:
             raise ValueError(f"unknown tables in the export: {', '.join(unknown)}")
-        with self.transaction():
-            # Tables go in name order, not dependency order: check references at commit.
-            self.db.conn.execute("PRAGMA defer_foreign_keys = ON")
-            for name in sorted(known):
-                rows = tables.get(name) or []
-                if rows:
-                    columns = list(rows[0])
-                    self.db.conn.executemany(
-                        f"INSERT INTO {quote(name)} ({', '.join(map(quote, columns))}) "
-                        f"VALUES ({', '.join('?' for _ in columns)})",
-                        ([row.get(c) for c in columns] for row in rows))
+        try:
+            with self.transaction():
+                # Tables go in name order, not dependency order: check references at commit.
+                self.db.conn.execute("PRAGMA defer_foreign_keys = ON")
+                for name in sorted(known):
+                    rows = tables.get(name) or []
+                    if rows:
+                        columns = list(rows[0])
+                        self.db.conn.executemany(
+                            f"INSERT INTO {quote(name)} ({', '.join(map(quote, columns))}) "
+                            f"VALUES ({', '.join('?' for _ in columns)})",
+                            ([row.get(c) for c in columns] for row in rows))
+        except (sqlite3.Error, AttributeError, TypeError) as e:
+            raise ValueError(f"the export cannot be loaded: {e}") from None
 
     def count_rows(self, table: str) -> int:
         if table not in self.tables():
