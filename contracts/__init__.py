@@ -1,4 +1,6 @@
-"""The contract suite that runs against qacmock and against a real QAComplete (issue 5).
+"""The qacmock contract kit: a pytest suite that runs unchanged against qacmock and against
+a real QAComplete ``psws.asmx``, so the mock can be proven (and kept) truthful.
 
-Not written yet: this package only reserves the name so that the design card's layout holds.
+Run it with ``qacmock contracts run --url URL [pytest args]`` or
+``pytest -p contracts.plugin contracts/tests --qac-url URL ...``; see README.
 """
