@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import pytest
-from lxml import etree
 
 NS = "http://www.pragmaticsw.com/"
-WSDL = "http://schemas.xmlsoap.org/wsdl/"
 
 
 def test_wsdl_names_the_service_ports_and_bindings(qac):
