@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import zeep
 from lxml import etree
+from zeep.plugins import HistoryPlugin
 from zeep.transports import Transport
 
 from .items import build_item
@@ -78,7 +79,10 @@ class Target:
         self.settings = settings
         self.tag = f"qacc{uuid.uuid4().hex[:10]}"
         self.recorder = recorder
-        plugins = [recorder.plugin] if recorder else []
+        # The raw last response: zeep finds no <detail> in a SOAP 1.2 fault of the vendor's
+        # shape, and the cleanup needs its text.
+        self.history = HistoryPlugin()
+        plugins = [self.history] + ([recorder.plugin] if recorder else [])
         self.client = zeep.Client(self.wsdl_url, plugins=plugins, transport=Transport(timeout=30))
         port = "ServiceSoap12" if settings.soap == "1.2" else "ServiceSoap"
         self.service = self.client.bind("Service", port)
@@ -144,15 +148,17 @@ class Target:
                 self.op(f"{created.prefix}_Delete")(
                     AuthenticationData=self.auth(proj_id=created.proj_id), **{created.id_param: created.item_id})
             except zeep.exceptions.Fault as fault:
-                if not _not_found(fault):
+                if not _not_found(fault, self.history.last_received):
                     self.leftovers.append((created, str(fault.message)))
             except Exception as error:      # the run must report, not crash, at teardown
                 self.leftovers.append((created, repr(error)))
         self.created = []
 
 
-def _not_found(fault) -> bool:
+def _not_found(fault, last_received) -> bool:
     """Deleted already, e.g. by a cascade from its parent."""
+    envelope = (last_received or {}).get("envelope")
+    raw = etree.tostring(envelope, encoding=str) if envelope is not None else ""
     detail = etree.tostring(fault.detail, encoding=str) if fault.detail is not None else ""
-    text = f"{fault.message} {fault.actor} {detail}"
+    text = f"{fault.message} {fault.actor} {detail} {raw}"
     return "notfound" in text.lower().replace(" ", "") or "does not exist" in text.lower()
