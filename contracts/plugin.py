@@ -75,6 +75,8 @@ def qac(request):
     target = Target(settings, recorder)
     request.config._qac_target = target
     yield target
+    if recorder is not None:
+        recorder.begin("session-teardown")
     target.clean_up()
 
 

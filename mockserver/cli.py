@@ -14,6 +14,12 @@ def _env(name: str, default):
 
 
 def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["contracts"]:
+        # The contract kit has its own command line (and passes the rest on to pytest).
+        from contracts.cli import main as contracts_main
+
+        return contracts_main(argv[1:], prog="qacmock contracts")
     parser = argparse.ArgumentParser(prog="qacmock", description="A mock of QAComplete's psws.asmx SOAP service.")
     parser.add_argument("--version", action="version", version=f"qacmock {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -58,6 +64,9 @@ def main(argv=None) -> int:
 
     commands.add_parser("wsdl", help="print the WSDL the service serves")
     commands.add_parser("fields", help="list every field of every item type with its provenance")
+    commands.add_parser("contracts", add_help=False,
+                        help="the contract kit: 'contracts run --url URL' tests an endpoint, "
+                             "'contracts diff A B' compares two recordings (see 'qacmock contracts -h')")
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
