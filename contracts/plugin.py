@@ -80,15 +80,20 @@ def qac(request):
     target.clean_up()
 
 
-@pytest.fixture(autouse=True)
-def _qac_guard(request):
-    """Skip writing tests against remote hosts unless allowed; name transcripts per test."""
-    settings = _settings(request.config)
-    if request.node.get_closest_marker("writes") and not settings.writes_allowed:
+def pytest_runtest_setup(item):
+    """Skip writing tests against remote hosts unless allowed. This runs before any fixture
+    of the test is set up, module-scoped ones that create items included."""
+    settings = _settings(item.config)
+    if item.get_closest_marker("writes") and not settings.writes_allowed:
         pytest.skip("writes to a non-local host need --qac-allow-writes")
-    if request.node.get_closest_marker("second_user") and not (
+    if item.get_closest_marker("second_user") and not (
             settings.second_email and settings.second_password):
         pytest.skip("needs a second user without rights: --qac-second-email and --qac-second-password")
+
+
+@pytest.fixture(autouse=True)
+def _qac_transcript(request):
+    """Name each test's transcripts after it."""
     target = getattr(request.config, "_qac_target", None)
     if target is None and "qac" in request.fixturenames:
         target = request.getfixturevalue("qac")
