@@ -50,7 +50,7 @@ class Generator:
         count = self.counts.get("releases", 0)
         if not plan or not count:
             return
-        entity = REGISTRY.entity("Release")
+        entity = REGISTRY.entity(plan.get("type", "Release"))
         # From the first midnight inside the window, so planned dates at midnight stay in it.
         first = _midnight(self.anchor - self.span) + timedelta(days=1)
         length = (self.anchor - first) / count
@@ -72,16 +72,20 @@ class Generator:
                                  "Build", sprint, when, when)
 
     def release(self, entity, proj_id, members, plan, title, kind, parent, start, finish) -> int:
+        """One node of the hierarchy: its title, kind and parent fields come from the
+        registry's Hierarchy, the rest from the scenario's plan."""
+        hierarchy = entity.hierarchy
         phase = "past" if finish < self.anchor else "future" if start > self.anchor else "current"
         created = max(min(start, self.anchor) - timedelta(days=self.rng.randint(1, 20)),
                       self.anchor - self.span)
-        values = {
-            "Title": title, "ReleaseType": kind, "ParentId": parent, "IsActive": "Y",
-            "IsAutoAdjustEstDates": "N", "StatusCode": plan["status_by_phase"][phase],
-            "EstStartDate": _midnight(start), "EstFinishDate": _midnight(finish),
-            "Description": self.rng.choice(self.paragraphs), "SeqNum": 0,
-            "OwnerUserId": self.rng.choice(members),
-        }
+        values = {hierarchy.title_field: title, hierarchy.kind_field: kind,
+                  hierarchy.parent_field: parent, **plan.get("constants", {}),
+                  entity.status_field: plan["status_by_phase"][phase],
+                  plan["planned"]["start"]: _midnight(start), plan["planned"]["finish"]: _midnight(finish)}
+        for name in plan.get("text", ()):
+            values[name] = self.rng.choice(self.paragraphs)
+        for name in plan.get("assigned", ()):
+            values[name] = self.rng.choice(members)
         _Shape(entity).automatic(values, created, min(created + timedelta(days=3), self.anchor),
                                  self.rng.choice(members), self.rng.choice(members))
         return self.store.insert_item(entity, values, proj_id)
