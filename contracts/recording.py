@@ -13,6 +13,7 @@ from lxml import etree
 from zeep import Plugin
 
 SCRUBBED = "***"
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 # Elements whose text is a secret, wherever they appear.
 SECRET_ELEMENTS = ("AppCode", "PassCode", "Password", "Email")
 
@@ -46,6 +47,15 @@ class Recorder:
         folder = self.root / safe_name(self.test_id)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{self.counter:03d}-{operation}.{kind}.xml").write_bytes(scrub(envelope))
+
+    def write_raw(self, kind: str, operation: str, content: bytes):
+        """A hand-written request or its response, recorded like zeep's when it is XML."""
+        try:
+            envelope = etree.fromstring(content, _PARSER)
+        except etree.XMLSyntaxError:
+            envelope = etree.Element("NotXml")
+            envelope.text = content.decode("utf-8", "replace")
+        self.write(kind, operation, envelope)
 
 
 class _RecordingPlugin(Plugin):

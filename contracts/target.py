@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+import requests
 import zeep
 from lxml import etree
 from zeep.plugins import HistoryPlugin
@@ -125,6 +126,15 @@ class Target:
 
     def op(self, name: str):
         return getattr(self.service, name)
+
+    def post(self, operation: str, body: bytes, headers: dict) -> requests.Response:
+        """POST a hand-written envelope; recorded in the transcripts like zeep's calls."""
+        if self.recorder:
+            self.recorder.write_raw("request", operation, body)
+        response = requests.post(self.settings.url, data=body, headers=headers, timeout=30)
+        if self.recorder:
+            self.recorder.write_raw("response", operation, response.content)
+        return response
 
     def build(self, type_name: str, unset: str = "defaults", **values):
         return build_item(self.client, type_name, unset, **values)

@@ -45,7 +45,7 @@ def post_bugs_load(qac, pass_code: str) -> requests.Response:
         headers = {"Content-Type": "application/soap+xml; charset=utf-8"}   # as in the vendor sample
     else:
         headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{NS}Bugs_Load"'}
-    return requests.post(qac.settings.url, data=body.encode("utf-8"), headers=headers, timeout=30)
+    return qac.post("Bugs_Load", body.encode("utf-8"), headers)
 
 
 def qname(element, text: str) -> etree.QName:

@@ -158,7 +158,7 @@ def raw_post(qac, operation: str, body: bytes) -> requests.Response:
         headers = {"Content-Type": f'application/soap+xml; charset=utf-8; action="{action}"'}
     else:
         headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{action}"'}
-    return requests.post(qac.settings.url, data=body, headers=headers, timeout=30)
+    return qac.post(operation, body, headers)
 
 
 def raw_request(qac, operation: str, **params) -> etree._Element:
