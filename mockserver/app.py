@@ -1,8 +1,10 @@
-"""Assembling the mock: store, domain service, SOAP front."""
+"""Assembling the mock: store, domain service, SOAP front, admin API."""
 from __future__ import annotations
 
 import logging
 
+from .control.admin import AdminApi
+from .control.snapshots import EMPTY, STARTED, Snapshots
 from .domain.service import QacService
 from .seed import build, default_dataset
 from .soap.service import build_applications
@@ -14,17 +16,30 @@ logging.getLogger("spyne.application.client").setLevel(logging.CRITICAL)
 
 
 class QacMock:
-    """The WSGI application: psws.asmx on its documented paths, 404 elsewhere."""
+    """The WSGI application: psws.asmx on its documented paths, the admin API under
+    /__admin/ (unless disabled), 404 elsewhere."""
 
-    def __init__(self, db: str = ":memory:", dataset: dict | None = None):
+    def __init__(self, db: str = ":memory:", dataset: dict | None = None, admin: bool = True,
+                 admin_token: str | None = None):
+        self.dataset = dataset if dataset is not None else default_dataset()
         self.store = Store(db)
+        self.snapshots = Snapshots(self.store)
+        # The empty schema, for reseeding, comes from a fresh store: the file may hold data.
+        empty = Store(":memory:")
+        self.snapshots.save_copy(EMPTY, empty.snapshot())
+        empty.close()
         if self.store.is_empty():
-            build(self.store, dataset if dataset is not None else default_dataset())
+            build(self.store, self.dataset)
+        self.snapshots.save(STARTED)
         self.service = QacService(self.store)
         self.soap = SoapFront(build_applications(self.service))
+        self.admin = AdminApi(self, admin_token) if admin else None
 
     def __call__(self, environ, start_response):
-        if self.soap.handles(environ.get("PATH_INFO", "")):
+        path = environ.get("PATH_INFO", "")
+        if self.soap.handles(path):
             return self.soap(environ, start_response)
+        if self.admin is not None and self.admin.handles(path):
+            return self.admin(environ, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
         return [b"Not found. The service is at /psws/psws.asmx (or /psWS.asmx); WSDL at ?WSDL.\n"]

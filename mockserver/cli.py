@@ -36,6 +36,11 @@ def main(argv=None) -> int:
                             "(QACMOCK_DB, default :memory:, which forgets everything on exit)")
     serve.add_argument("--threads", type=int, default=int(_env("QACMOCK_THREADS", "8")),
                        help="worker threads (QACMOCK_THREADS, default 8)")
+    serve.add_argument("--no-admin", action="store_true",
+                       default=_env("QACMOCK_NO_ADMIN", "").lower() in ("1", "true", "yes"),
+                       help="disable the admin API under /__admin/ (QACMOCK_NO_ADMIN=1)")
+    serve.add_argument("--admin-token", default=_env("QACMOCK_ADMIN_TOKEN", None),
+                       help="require 'Authorization: Bearer TOKEN' on the admin API (QACMOCK_ADMIN_TOKEN)")
 
     seed = commands.add_parser(
         "seed", help="create a database with generated data, or from a scenario or export file",
@@ -73,7 +78,8 @@ def main(argv=None) -> int:
     if args.command == "serve":
         from .server import serve as run
 
-        run(args.db, args.host, args.port, args.threads)
+        run(args.db, args.host, args.port, args.threads, admin=not args.no_admin,
+            admin_token=args.admin_token)
     elif args.command == "seed":
         return _seed(args)
     elif args.command == "export":

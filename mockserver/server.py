@@ -17,11 +17,15 @@ def make_server(app: QacMock, host: str = "127.0.0.1", port: int = 8080, threads
                          clear_untrusted_proxy_headers=True)
 
 
-def serve(db: str, host: str, port: int, threads: int = 8):
-    app = QacMock(db)
+def serve(db: str, host: str, port: int, threads: int = 8, admin: bool = True,
+          admin_token: str | None = None):
+    app = QacMock(db, admin=admin, admin_token=admin_token)
     server = make_server(app, host, port, threads)
     log.info("qacmock serving psws.asmx at http://%s:%s/psws/psws.asmx (WSDL: ?WSDL), database %s",
              server.effective_host, server.effective_port, db)
+    if admin:
+        log.info("admin API at http://%s:%s/__admin/health%s", server.effective_host,
+                 server.effective_port, " (bearer token required)" if admin_token else "")
     try:
         server.run()
     finally:

@@ -73,6 +73,19 @@ class Store:
             raise ValueError(f"no table {table}")
         return self._one(f"SELECT COUNT(*) AS n FROM {quote(table)}")["n"]
 
+    # -- snapshots: SQLite's online backup, under the lock so no operation is cut in two --
+    def snapshot(self) -> sqlite3.Connection:
+        """A copy of the whole database, in memory."""
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        with self.lock:
+            self.db.conn.backup(copy)
+        return copy
+
+    def restore_snapshot(self, copy: sqlite3.Connection):
+        """Make the database what ``copy`` holds; requests wait for it, none sees a mix."""
+        with self.lock:
+            copy.backup(self.db.conn)
+
     def analyze(self):
         """Refresh the planner's statistics; worth it after loading many items at once."""
         with self.lock:

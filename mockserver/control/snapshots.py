@@ -1,0 +1,68 @@
+"""Named snapshots of the whole state, plus the two the server keeps for itself: the data it
+started with (reset) and the empty schema (reseed)."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..store import Store
+
+STARTED = "__started__"
+EMPTY = "__empty__"
+
+
+@dataclass
+class Snapshot:
+    name: str
+    created: datetime
+    copy: sqlite3.Connection
+
+    def describe(self) -> dict:
+        pages = self.copy.execute("PRAGMA page_count").fetchone()[0]
+        size = self.copy.execute("PRAGMA page_size").fetchone()[0]
+        return {"name": self.name, "created": self.created.isoformat(timespec="seconds"),
+                "bytes": pages * size}
+
+
+class Snapshots:
+    def __init__(self, store: Store):
+        self.store = store
+        self._items: dict[str, Snapshot] = {}
+        self._lock = threading.Lock()
+
+    def save(self, name: str) -> Snapshot:
+        return self.save_copy(name, self.store.snapshot())
+
+    def save_copy(self, name: str, copy: sqlite3.Connection) -> Snapshot:
+        snapshot = Snapshot(name, datetime.now(), copy)
+        with self._lock:
+            old = self._items.pop(name, None)
+            self._items[name] = snapshot
+        if old:
+            old.copy.close()
+        return snapshot
+
+    def restore(self, name: str):
+        with self._lock:
+            snapshot = self._items.get(name)
+        if snapshot is None:
+            raise KeyError(name)
+        self.store.restore_snapshot(snapshot.copy)
+
+    def delete(self, name: str):
+        with self._lock:
+            snapshot = self._items.pop(name, None)
+        if snapshot is None:
+            raise KeyError(name)
+        snapshot.copy.close()
+
+    def has(self, name: str) -> bool:
+        return name in self._items
+
+    def listed(self) -> list[dict]:
+        """The user's snapshots (the server's own are not listed)."""
+        with self._lock:
+            items = [s for n, s in self._items.items() if not n.startswith("__")]
+        return [s.describe() for s in items]
