@@ -34,7 +34,8 @@ class AdminError(Exception):
 
 class AdminApi:
     def __init__(self, mock, token: str | None = None):
-        self.mock, self.token = mock, token
+        # An empty token (QACMOCK_ADMIN_TOKEN= in CI) means none, as the log and client read it.
+        self.mock, self.token = mock, token or None
 
     @staticmethod
     def handles(path: str) -> bool:
@@ -94,7 +95,7 @@ class AdminApi:
 
     def seed(self, options: dict) -> dict:
         scale, seed = options.get("scale", "default"), options.get("seed")
-        if seed is not None and not isinstance(seed, int):
+        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
             raise AdminError("400 Bad Request", "seed must be an integer")
         if not isinstance(scale, (str, int)) or isinstance(scale, bool):
             raise AdminError("400 Bad Request", "scale must be small, default, large or a number of defects")
@@ -106,7 +107,7 @@ class AdminApi:
                 raise AdminError("400 Bad Request", str(error)) from None
             self.mock.snapshots.restore(EMPTY)
             build(store, self.mock.dataset, scale, seed)
-        return {"status": "seeded", **self.health()}
+        return {**self.health(), "status": "seeded"}
 
     @staticmethod
     def _json(environ) -> dict:

@@ -21,8 +21,10 @@ class AdminApiError(Exception):
 
 class AdminClient:
     def __init__(self, base_url: str, token: str | None = None, timeout: float = 30):
-        # Accept the server root or the service URL.
-        base = base_url.split("/psws", 1)[0].split("/__admin", 1)[0].rstrip("/")
+        # Accept the server root or the service URL, in any of the spellings IIS accepts.
+        cut = min([i for i in (base_url.lower().find("/psws"), base_url.find("/__admin"), base_url.find("?"))
+                   if i >= 0], default=len(base_url))
+        base = base_url[:cut].rstrip("/")
         self.base, self.token, self.timeout = base + "/__admin", token, timeout
 
     def health(self) -> dict:

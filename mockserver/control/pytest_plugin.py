@@ -27,7 +27,7 @@ def pytest_addoption(parser):
 def qacmock_admin(request) -> AdminClient:
     url = request.config.getoption("qacmock_url")
     if not url:
-        raise pytest.UsageError("qacmock fixtures need --qacmock-url or QACMOCK_URL")
+        pytest.exit("qacmock fixtures need --qacmock-url or QACMOCK_URL", returncode=pytest.ExitCode.USAGE_ERROR)
     return AdminClient(url, request.config.getoption("qacmock_token"))
 
 

@@ -30,7 +30,9 @@ class Snapshots:
     def __init__(self, store: Store):
         self.store = store
         self._items: dict[str, Snapshot] = {}
-        self._lock = threading.Lock()
+        # Held for every use of a snapshot's connection, so none is closed while another
+        # thread reads or restores it. Lock order: the store's lock first, then this one.
+        self._lock = threading.RLock()
 
     def save(self, name: str) -> Snapshot:
         return self.save_copy(name, self.store.snapshot())
@@ -40,23 +42,23 @@ class Snapshots:
         with self._lock:
             old = self._items.pop(name, None)
             self._items[name] = snapshot
-        if old:
-            old.copy.close()
-        return snapshot
+            if old:
+                old.copy.close()
+            return snapshot
 
     def restore(self, name: str):
-        with self._lock:
+        with self.store.lock, self._lock:
             snapshot = self._items.get(name)
-        if snapshot is None:
-            raise KeyError(name)
-        self.store.restore_snapshot(snapshot.copy)
+            if snapshot is None:
+                raise KeyError(name)
+            self.store.restore_snapshot(snapshot.copy)
 
     def delete(self, name: str):
         with self._lock:
             snapshot = self._items.pop(name, None)
-        if snapshot is None:
-            raise KeyError(name)
-        snapshot.copy.close()
+            if snapshot is None:
+                raise KeyError(name)
+            snapshot.copy.close()
 
     def has(self, name: str) -> bool:
         return name in self._items
@@ -64,5 +66,4 @@ class Snapshots:
     def listed(self) -> list[dict]:
         """The user's snapshots (the server's own are not listed)."""
         with self._lock:
-            items = [s for n, s in self._items.items() if not n.startswith("__")]
-        return [s.describe() for s in items]
+            return [s.describe() for n, s in self._items.items() if not n.startswith("__")]
