@@ -73,7 +73,7 @@ class AdminApi:
             return "200 OK", {"snapshots": self.mock.snapshots.listed()}
         if parts == ["snapshots"] and method == "POST":
             name = self._snapshot_name(self._json(environ).get("name"))
-            return "201 Created", self.mock.snapshots.save(name).describe()
+            return "201 Created", self.mock.snapshots.save(name)
         if len(parts) >= 2 and parts[0] == "snapshots":
             name = self._snapshot_name(parts[1])
             try:

@@ -34,17 +34,18 @@ class Snapshots:
         # thread reads or restores it. Lock order: the store's lock first, then this one.
         self._lock = threading.RLock()
 
-    def save(self, name: str) -> Snapshot:
+    def save(self, name: str) -> dict:
         return self.save_copy(name, self.store.snapshot())
 
-    def save_copy(self, name: str, copy: sqlite3.Connection) -> Snapshot:
+    def save_copy(self, name: str, copy: sqlite3.Connection) -> dict:
+        """Keep ``copy`` under ``name``; its description, read before anyone can replace it."""
         snapshot = Snapshot(name, datetime.now(), copy)
         with self._lock:
             old = self._items.pop(name, None)
             self._items[name] = snapshot
             if old:
                 old.copy.close()
-            return snapshot
+            return snapshot.describe()
 
     def restore(self, name: str):
         with self.store.lock, self._lock:
@@ -59,9 +60,6 @@ class Snapshots:
             if snapshot is None:
                 raise KeyError(name)
             snapshot.copy.close()
-
-    def has(self, name: str) -> bool:
-        return name in self._items
 
     def listed(self) -> list[dict]:
         """The user's snapshots (the server's own are not listed)."""
