@@ -10,7 +10,7 @@ import sqlite_utils
 
 from ..registry import REGISTRY, Entity, Xsd
 from . import schema
-from .schema import quote, view_name
+from .schema import insert_sql, quote, view_name
 from .values import CONVERTED, date_to_sql, from_sql, to_sql
 
 
@@ -61,10 +61,8 @@ class Store:
                     rows = tables.get(name) or []
                     if rows:
                         columns = list(rows[0])
-                        self.db.conn.executemany(
-                            f"INSERT INTO {quote(name)} ({', '.join(map(quote, columns))}) "
-                            f"VALUES ({', '.join('?' for _ in columns)})",
-                            ([row.get(c) for c in columns] for row in rows))
+                        self.db.conn.executemany(insert_sql(name, columns),
+                                                 ([row.get(c) for c in columns] for row in rows))
         except (sqlite3.Error, AttributeError, TypeError) as e:
             raise ValueError(f"the export cannot be loaded: {e}") from None
 
@@ -200,9 +198,7 @@ class Store:
         # and binding them all doubled the cost of a large seed.
         fields = [f for f in self._stored_fields[entity.type_name]
                   if f.name in present and f.name not in (entity.id_field, "ProjId")]
-        names = [f.name for f in fields] + ["ProjId"]
-        sql = (f"INSERT INTO {quote(entity.table)} ({', '.join(map(quote, names))}) "
-               f"VALUES ({', '.join('?' for _ in names)})")
+        sql = insert_sql(entity.table, [f.name for f in fields] + ["ProjId"])
         plain = [(f.name, None if f.xsd not in CONVERTED else f.xsd) for f in fields]
 
         def record(row):
@@ -214,10 +210,7 @@ class Store:
         row = {f.name: to_sql(f.xsd, values.get(f.name))
                for f in self._stored_fields[entity.type_name] if f.name != entity.id_field}
         row["ProjId"] = proj_id
-        names = list(row)
-        cursor = self.db.conn.execute(
-            f"INSERT INTO {quote(entity.table)} ({', '.join(map(quote, names))}) "
-            f"VALUES ({', '.join('?' for _ in names)})", [row[n] for n in names])
+        cursor = self.db.conn.execute(insert_sql(entity.table, list(row)), list(row.values()))
         return cursor.lastrowid
 
     def update_item(self, entity: Entity, item_id: int, values: dict):

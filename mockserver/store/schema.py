@@ -55,6 +55,12 @@ def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+def insert_sql(table: str, columns: list[str]) -> str:
+    """A parameterised INSERT of ``columns`` (registry or schema names) into ``table``."""
+    return (f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) "
+            f"VALUES ({', '.join('?' for _ in columns)})")
+
+
 def view_name(entity: Entity) -> str:
     return "v_" + entity.table
 
