@@ -16,6 +16,21 @@ def apply_defaults(entity: Entity, item: dict) -> dict:
             for f in entity.fields if f.writable}
 
 
+def entered_status_effects(entity: Entity, values: dict, old_status: str | None) -> list:
+    """The status effects whose word the new status has and the old one had not."""
+    new_status = (values.get(entity.status_field) or "").lower() if entity.status_field else ""
+    old_status = (old_status or "").lower()
+    return [e for e in entity.status_effects
+            if e.contains.lower() in new_status and e.contains.lower() not in old_status]
+
+
+def apply_status_effects(effects: list, values: dict, who: int, when):
+    """Set what the effects set: "caller" is ``who``, "now" is ``when``, anything else as is."""
+    for effect in effects:
+        for name, what in effect.sets.items():
+            values[name] = who if what == "caller" else when if what == "now" else what
+
+
 def validate_values(store: Store, entity: Entity, values: dict, proj_id: int):
     """Check every set writable value; canonicalises choice-list values in place."""
     for f in entity.fields:

@@ -71,7 +71,8 @@ class QacService:
                     values[f.name] = caller.user_id
                 elif f.auto is Auto.PROJECT:
                     values[f.name] = proj_id
-            self._apply_status_effects(entity, values, None, caller, now)
+            rules.apply_status_effects(rules.entered_status_effects(entity, values, None), values,
+                                       caller.user_id, now)
             item_id = self.store.insert_item(entity, values, proj_id)
             if new_notes:
                 self._add_note(entity, item_id, new_notes, caller, proj_id, now)
@@ -117,8 +118,8 @@ class QacService:
                 elif f.auto is Auto.CALLER:
                     values[f.name] = caller.user_id
             status = entity.status_field
-            self._apply_status_effects(entity, values, existing.get(status) if status else None,
-                                       caller, now)
+            effects = rules.entered_status_effects(entity, values, existing.get(status) if status else None)
+            rules.apply_status_effects(effects, values, caller.user_id, now)
             self.store.update_item(entity, item_id, values)
             if alert == "Y":
                 self.store.record_alert(entity.entity_code, item_id, "Update", caller.user_id, now)
@@ -150,14 +151,6 @@ class QacService:
         rules.validate_values(self.store, entity, values, proj_id)
         rules.check_required(self.store, entity, values, proj_id)
         rules.check_hierarchy(self.store, entity, values, proj_id, item_id)
-
-    def _apply_status_effects(self, entity, values, old_status, caller, now):
-        new_status = (values.get(entity.status_field) or "") if entity.status_field else ""
-        for effect in entity.status_effects:
-            word = effect.contains.lower()
-            if word in new_status.lower() and word not in (old_status or "").lower():
-                for name, what in effect.sets.items():
-                    values[name] = caller.user_id if what == "caller" else now if what == "now" else what
 
     def _add_note(self, entity, item_id, text, caller, proj_id, now):
         notes = REGISTRY.entity("Notes")

@@ -13,6 +13,7 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from ..domain import rules
 from ..registry import REGISTRY, Auto, Entity, Xsd
 from ..store import Store
 from .progress import Progress
@@ -145,15 +146,14 @@ class Generator:
         return text[:field.max_length] if field.max_length else text
 
     def _status_effects(self, entity, values, updated, members) -> int | None:
-        """What the server sets when an item reaches its status, dated at its last update
-        (so created <= updated <= closed holds); the user who made that change, if any."""
-        status = (values.get(entity.status_field) or "").lower() if entity.status_field else ""
-        who = None
-        for effect in entity.status_effects:
-            if effect.contains.lower() in status:
-                who = who or values.get("AssigneeUserId") or self.rng.choice(members)
-                for name, what in effect.sets.items():
-                    values[name] = who if what == "caller" else updated if what == "now" else what
+        """What the server sets when an item reaches its status (the service's own rule),
+        dated at its last update, so created <= updated <= closed holds; the user who made
+        that change, if any."""
+        effects = rules.entered_status_effects(entity, values, None)
+        if not effects:
+            return None
+        who = values.get("AssigneeUserId") or self.rng.choice(members)
+        rules.apply_status_effects(effects, values, who, updated)
         return who
 
 
