@@ -85,15 +85,11 @@ def main(argv=None) -> int:
     elif args.command == "export":
         return _export(args)
     elif args.command == "digest":
-        from pathlib import Path
-
         from .seed import digest as content_digest
-        from .store import Store
 
-        if not Path(args.db).is_file():
-            sys.stderr.write(f"qacmock digest: {args.db} does not exist\n")
+        store = _existing_store("digest", args.db)
+        if store is None:
             return 2
-        store = Store(args.db)
         sys.stdout.write(content_digest(store) + "\n")
         store.close()
     elif args.command == "wsdl":
@@ -147,6 +143,19 @@ def _seed(args) -> int:
     return 0
 
 
+def _existing_store(command: str, db: str):
+    """The store of an existing database file, or None after saying it does not exist (a
+    Store would create an empty one)."""
+    from pathlib import Path
+
+    from .store import Store
+
+    if not Path(db).is_file():
+        sys.stderr.write(f"qacmock {command}: {db} does not exist\n")
+        return None
+    return Store(db)
+
+
 def _remove_database(path):
     from pathlib import Path
 
@@ -159,12 +168,10 @@ def _export(args) -> int:
     from pathlib import Path
 
     from .seed import EXPORT_FORMAT
-    from .store import Store
 
-    if not Path(args.db).is_file():
-        sys.stderr.write(f"qacmock export: {args.db} does not exist\n")
+    store = _existing_store("export", args.db)
+    if store is None:
         return 2
-    store = Store(args.db)
     text = json.dumps({"format": EXPORT_FORMAT, "version": 1, "tables": store.dump()},
                       indent=1, ensure_ascii=False)
     store.close()
