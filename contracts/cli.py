@@ -15,20 +15,14 @@ import os
 import sys
 from pathlib import Path
 
+# The option table lives with Settings, not in the plugin, so that this module (and
+# 'contracts diff') never imports pytest.
+from .target import OPTIONS, REQUIRED
+
 TESTS_DIR = Path(__file__).resolve().parent / "tests"
 
-# (our option, the plugin's option, its environment variable, help)
-RUN_OPTIONS = [
-    ("url", "QAC_URL", "the psws.asmx endpoint, e.g. https://host/psws/psws.asmx"),
-    ("email", "QAC_EMAIL", "email of a user with every right in the project"),
-    ("password", "QAC_PASSWORD", "that user's password (prefer the variable: arguments show in ps)"),
-    ("appcode", "QAC_APPCODE", "the AppCode"),
-    ("project", "QAC_PROJECT", "project id or name (default: the user's last project)"),
-    ("second-email", "QAC_SECOND_EMAIL", "a second user with no rights in the project (optional)"),
-    ("second-password", "QAC_SECOND_PASSWORD", "the second user's password"),
-    ("record", "QAC_RECORD", "folder to write request/response transcripts to"),
-]
-REQUIRED = ("url", "email", "password", "appcode")
+# The plugin's options but --soap, which has its own choices here: (name, env, help).
+RUN_OPTIONS = [(name, env, help_text) for name, env, _, help_text in OPTIONS if name != "soap"]
 
 
 def build_parser(prog: str = "qacmock contracts") -> argparse.ArgumentParser:

@@ -21,19 +21,8 @@ import os
 import pytest
 
 from .recording import Recorder
-from .target import Settings, Target
+from .target import OPTIONS, REQUIRED, Settings, Target
 
-OPTIONS = [
-    ("url", "QAC_URL", None, "the psws.asmx endpoint, e.g. https://host/psws/psws.asmx"),
-    ("email", "QAC_EMAIL", None, "email of a user with every right in the project"),
-    ("password", "QAC_PASSWORD", None, "that user's password"),
-    ("appcode", "QAC_APPCODE", None, "the AppCode"),
-    ("project", "QAC_PROJECT", None, "project id or name (default: the user's last project)"),
-    ("soap", "QAC_SOAP", "1.1", "SOAP version: 1.1 or 1.2"),
-    ("second-email", "QAC_SECOND_EMAIL", None, "a second user with no rights in the project"),
-    ("second-password", "QAC_SECOND_PASSWORD", None, "the second user's password"),
-    ("record", "QAC_RECORD", None, "folder to write request/response transcripts to"),
-]
 
 
 def pytest_addoption(parser):
@@ -53,8 +42,16 @@ def pytest_configure(config):
 
 
 def _settings(config) -> Settings:
+    """The run's settings, read and checked once (every test's setup asks for them)."""
+    settings = getattr(config, "_qac_settings", None)
+    if settings is None:
+        settings = config._qac_settings = _read_settings(config)
+    return settings
+
+
+def _read_settings(config) -> Settings:
     get = config.getoption
-    missing = [f"--qac-{n}" for n in ("url", "email", "password", "appcode") if not get(f"qac_{n}")]
+    missing = [f"--qac-{n}" for n in REQUIRED if not get(f"qac_{n}")]
     if missing:
         raise pytest.UsageError(f"the contract kit needs {', '.join(missing)} (or their QAC_* variables)")
     if get("qac_soap") not in ("1.1", "1.2"):

@@ -22,6 +22,21 @@ from .recording import Recorder
 
 LOCAL_NAMES = ("localhost", "localhost.localdomain")
 
+# The kit's options, shared by the pytest plugin (--qac-<name>) and `qacmock contracts run`
+# (--<name>): name, environment variable, default, help.
+OPTIONS = [
+    ("url", "QAC_URL", None, "the psws.asmx endpoint, e.g. https://host/psws/psws.asmx"),
+    ("email", "QAC_EMAIL", None, "email of a user with every right in the project"),
+    ("password", "QAC_PASSWORD", None, "that user's password (prefer the variable: arguments show in ps)"),
+    ("appcode", "QAC_APPCODE", None, "the AppCode"),
+    ("project", "QAC_PROJECT", None, "project id or name (default: the user's last project)"),
+    ("soap", "QAC_SOAP", "1.1", "SOAP version: 1.1 or 1.2"),
+    ("second-email", "QAC_SECOND_EMAIL", None, "a second user with no rights in the project (optional)"),
+    ("second-password", "QAC_SECOND_PASSWORD", None, "the second user's password"),
+    ("record", "QAC_RECORD", None, "folder to write request/response transcripts to"),
+]
+REQUIRED = ("url", "email", "password", "appcode")
+
 
 @dataclass
 class Settings:
