@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 import datetime
+import os
+import subprocess
+import sys
+import time
+import uuid
 
 import pytest
 import requests
@@ -102,3 +107,31 @@ def fault(soap: Soap, call, *args, **kwargs) -> str:
     with pytest.raises(zeep.exceptions.Fault):
         call(*args, **kwargs)
     return fault_text(etree.tostring(soap.last_response))
+
+
+def start_serve(tmp_path, *args, env=None):
+    """``qacmock serve`` in a subprocess on a free port, as a user runs it:
+    (process, service URL, log path). ``env`` defaults to this process's environment."""
+    log_path = tmp_path / f"serve-{uuid.uuid4().hex[:6]}.log"
+    log = open(log_path, "w+")
+    proc = subprocess.Popen([sys.executable, "-m", "mockserver.cli", "serve", "--port", "0", *args],
+                            stdout=log, stderr=subprocess.STDOUT,
+                            env={**(os.environ if env is None else env), "PYTHONUNBUFFERED": "1"})
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        log.seek(0)
+        for line in log.read().splitlines():
+            if "serving psws.asmx at " in line:
+                return proc, line.split("serving psws.asmx at ")[1].split(" ")[0], log_path
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    proc.kill()
+    log.seek(0)
+    raise AssertionError("qacmock serve did not start:\n" + log.read())
+
+
+def stop_serve(proc):
+    if proc.poll() is None:
+        proc.terminate()
+        proc.wait(timeout=10)

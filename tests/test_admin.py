@@ -14,7 +14,6 @@ import sys
 import textwrap
 import threading
 import time
-import uuid
 
 import pytest
 import requests
@@ -28,7 +27,10 @@ from mockserver.seed import build, default_dataset
 from mockserver.store import Store
 
 from .conftest import LiveServer
-from .helpers import FAMILY_ALBUM, SCREEN_SAVER, BILLING, NS, Soap, auth, auth_xml, envelope, post_raw
+from .helpers import (
+    BILLING, FAMILY_ALBUM, NS, SCREEN_SAVER, Soap, auth, auth_xml, envelope, post_raw, start_serve,
+    stop_serve,
+)
 
 MOBILE_APP, PAYROLL = 10401, 11902
 ALL_PROJECTS = [FAMILY_ALBUM, SCREEN_SAVER, BILLING, MOBILE_APP, PAYROLL]
@@ -123,29 +125,11 @@ def clean_env(**extra) -> dict:
 
 
 def serve(tmp_path, *args, env=None):
-    """``qacmock serve`` in a subprocess on a free port; (process, service URL, log path)."""
-    log_path = tmp_path / f"serve-{uuid.uuid4().hex[:6]}.log"
-    log = open(log_path, "w+")
-    proc = subprocess.Popen([sys.executable, "-m", "mockserver.cli", "serve", "--port", "0", *args],
-                            stdout=log, stderr=subprocess.STDOUT, env=env or clean_env())
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        log.seek(0)
-        for line in log.read().splitlines():
-            if "serving psws.asmx at " in line:
-                return proc, line.split("serving psws.asmx at ")[1].split(" ")[0], log_path
-        if proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    proc.kill()
-    log.seek(0)
-    raise AssertionError("qacmock serve did not start:\n" + log.read())
+    """``qacmock serve`` with no admin settings inherited from the environment."""
+    return start_serve(tmp_path, *args, env=env or clean_env())
 
 
-def stop(proc):
-    if proc.poll() is None:
-        proc.terminate()
-        proc.wait(timeout=10)
+stop = stop_serve
 
 
 def root_of(service_url: str) -> str:

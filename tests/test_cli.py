@@ -1,38 +1,19 @@
 """`qacmock serve` as a user runs it: a separate process, a database file, a restart."""
-import os
 import subprocess
 import sys
-import time
 
 import requests
 from lxml import etree
 
-from .helpers import NS, auth_xml, envelope, post_raw
+from .helpers import NS, auth_xml, envelope, post_raw, start_serve, stop_serve
 
 
 def start(db_path, tmp_path):
-    log = open(tmp_path / "serve.log", "w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mockserver.cli", "serve", "--port", "0", "--db", str(db_path)],
-        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        log.seek(0)
-        for line in log.read().splitlines():
-            if "serving psws.asmx at " in line:
-                url = line.split("serving psws.asmx at ")[1].split(" ")[0]
-                return proc, url
-        if proc.poll() is not None:
-            break
-        time.sleep(0.1)
-    proc.kill()
-    log.seek(0)
-    raise AssertionError("qacmock serve did not start:\n" + log.read())
+    proc, url, _ = start_serve(tmp_path, "--db", str(db_path))
+    return proc, url
 
 
-def stop(proc):
-    proc.terminate()
-    proc.wait(timeout=10)
+stop = stop_serve
 
 
 ADD_BUG = ('<Bugs_Add xmlns="http://www.pragmaticsw.com/">' + auth_xml() +
