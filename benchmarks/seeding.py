@@ -18,13 +18,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from mockserver.registry import REGISTRY  # noqa: E402
 from mockserver.seed import build, default_dataset  # noqa: E402
 from mockserver.store import Store  # noqa: E402
 
 from common import machine  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "benchmarks" / "seeding.md"
-ITEM_TABLES = ("Bugs", "Releases", "FunctionalSpecs", "ProjectTasks")
+ITEM_TABLES = [e.table for e in REGISTRY.exposed_entities]
 
 
 def timed_build(path: str, scale) -> tuple[float, dict]:

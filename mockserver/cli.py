@@ -107,6 +107,7 @@ def _seed(args) -> int:
     import json
     from pathlib import Path
 
+    from .registry import REGISTRY
     from .seed import build, check, default_dataset
     from .seed.progress import Progress
     from .store import Store
@@ -136,7 +137,7 @@ def _seed(args) -> int:
         detail = f"missing key {e}" if isinstance(e, KeyError) else str(e)
         sys.stderr.write(f"qacmock seed: {args.source or 'the default scenario'}: {detail}\n")
         return 2
-    counts = {t: store.count_rows(t) for t in ("Bugs", "Releases", "FunctionalSpecs", "ProjectTasks")}
+    counts = {e.table: store.count_rows(e.table) for e in REGISTRY.exposed_entities}
     store.close()
     logging.getLogger("qacmock").info(
         "%s: %s", path, ", ".join(f"{n:,} {t}" for t, n in counts.items()))

@@ -29,6 +29,12 @@ class Generator:
         self.span = timedelta(days=spec.get("span_days", 730))
         self.words = spec.get("words", {})
         self.paragraphs = _paragraphs(seed, spec.get("paragraphs", 200))
+        self._shapes: dict[str, _Shape] = {}
+
+    def shape(self, entity: Entity) -> "_Shape":
+        if entity.type_name not in self._shapes:
+            self._shapes[entity.type_name] = _Shape(entity)
+        return self._shapes[entity.type_name]
 
     # -- the whole run ---------------------------------------------------------------
     def run(self, projects: list[dict]):
@@ -87,15 +93,15 @@ class Generator:
             values[name] = self.rng.choice(self.paragraphs)
         for name in plan.get("assigned", ()):
             values[name] = self.rng.choice(members)
-        _Shape(entity).automatic(values, created, min(created + timedelta(days=3), self.anchor),
-                                 self.rng.choice(members), self.rng.choice(members))
+        self.shape(entity).automatic(values, created, min(created + timedelta(days=3), self.anchor),
+                                     self.rng.choice(members), self.rng.choice(members))
         return self.store.insert_item(entity, values, proj_id)
 
     # -- items of one type --------------------------------------------------------------
     def items(self, entity: Entity, recipe: dict, count: int, proj_id: int, members: list[int]):
         choices = {f.name: self.store.choice_list(proj_id, entity.entity_code, f.choice_list)
                    for f in entity.fields if f.choice_list}
-        shape = _Shape(entity)
+        shape = self.shape(entity)
         batch = []
         for _ in range(count):
             batch.append(self.item(entity, shape, recipe, choices, members))
