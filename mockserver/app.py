@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from .control.admin import AdminApi
-from .control.snapshots import EMPTY, STARTED, Snapshots
+from .control.snapshots import STARTED, Snapshots
 from .domain.service import QacService
 from .seed import build, default_dataset
 from .soap.service import build_applications
@@ -24,10 +24,6 @@ class QacMock:
         self.dataset = dataset if dataset is not None else default_dataset()
         self.store = Store(db)
         self.snapshots = Snapshots(self.store)
-        # The empty schema, for reseeding, comes from a fresh store: the file may hold data.
-        empty = Store(":memory:")
-        self.snapshots.save_copy(EMPTY, empty.snapshot())
-        empty.close()
         if self.store.is_empty():
             build(self.store, self.dataset)
         self.snapshots.save(STARTED)

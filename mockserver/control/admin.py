@@ -19,7 +19,7 @@ import re
 from .. import QACOMPLETE_VERSION, __version__
 from ..registry import REGISTRY
 from ..seed import build, check
-from .snapshots import EMPTY, STARTED
+from .snapshots import STARTED
 
 PREFIX = "/__admin"
 MAX_BODY = 1024 * 1024
@@ -105,7 +105,7 @@ class AdminApi:
                 check(self.mock.dataset, scale)
             except ValueError as error:
                 raise AdminError("400 Bad Request", str(error)) from None
-            self.mock.snapshots.restore(EMPTY)
+            self.mock.snapshots.clear()
             build(store, self.mock.dataset, scale, seed)
         return {**self.health(), "status": "seeded"}
 

@@ -47,6 +47,16 @@ class Snapshots:
                 old.copy.close()
             return snapshot.describe()
 
+    def clear(self):
+        """Make the database the empty schema, for a reseed. That copy comes from a fresh
+        store (the file may hold data), made on first use rather than at every start-up."""
+        with self._lock:
+            if EMPTY not in self._items:
+                empty = Store(":memory:")
+                self.save_copy(EMPTY, empty.snapshot())
+                empty.close()
+        self.restore(EMPTY)
+
     def restore(self, name: str):
         with self.store.lock, self._lock:
             snapshot = self._items.get(name)
