@@ -4,11 +4,14 @@ from __future__ import annotations
 import logging
 
 from .control.admin import AdminApi
+from .control.calls import ControlledFront
+from .control.injection import FaultRules
+from .control.journal import DEFAULT_SIZE, Journal
 from .control.snapshots import STARTED, Snapshots
 from .domain.service import QacService
 from .seed import build, default_dataset
 from .soap.service import build_applications
-from .soap.wsgi import SoapFront
+from .soap.wsgi import DEFAULT_MAX_BODY, SoapFront
 from .store import Store
 
 # spyne logs every client fault with a traceback; the mock reports those to the client.
@@ -20,7 +23,9 @@ class QacMock:
     /__admin/ (unless disabled), 404 elsewhere."""
 
     def __init__(self, db: str = ":memory:", dataset: dict | None = None, admin: bool = True,
-                 admin_token: str | None = None):
+                 admin_token: str | None = None, journal_size: int = DEFAULT_SIZE,
+                 journal_bodies: bool = False, max_body: int = DEFAULT_MAX_BODY,
+                 access_log: str = "text"):
         self.dataset = dataset if dataset is not None else default_dataset()
         self.store = Store(db)
         self.snapshots = Snapshots(self.store)
@@ -28,14 +33,21 @@ class QacMock:
             build(self.store, self.dataset)
         self.snapshots.save(STARTED)
         self.service = QacService(self.store)
-        self.soap = SoapFront(build_applications(self.service))
+        self.journal = Journal(journal_size, journal_bodies)
+        self.rules = FaultRules()
+        self.soap = ControlledFront(SoapFront(build_applications(self.service), max_body),
+                                    self.journal, self.rules, access_log)
         self.admin = AdminApi(self, admin_token) if admin else None
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
-        if self.soap.handles(path):
+        if self.soap.front.handles(path):
             return self.soap(environ, start_response)
         if self.admin is not None and self.admin.handles(path):
             return self.admin(environ, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
         return [b"Not found. The service is at /psws/psws.asmx (or /psWS.asmx); WSDL at ?WSDL.\n"]
+
+    def close(self):
+        self.snapshots.close()
+        self.store.close()

@@ -13,6 +13,32 @@ def _env(name: str, default):
     return os.environ.get(name, default)
 
 
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _whole(low: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{value} is below {low}")
+        return value
+    return parse
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 3600 seconds")
+    return value
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["contracts"]:
@@ -25,22 +51,42 @@ def main(argv=None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the SOAP service",
-                                description="Serve psws.asmx. Every option can also be set by its "
-                                            "environment variable.")
-    serve.add_argument("--host", default=_env("QACMOCK_HOST", "127.0.0.1"),
-                       help="interface to listen on (QACMOCK_HOST, default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=int(_env("QACMOCK_PORT", "8080")),
-                       help="port (QACMOCK_PORT, default 8080; 0 picks a free one)")
-    serve.add_argument("--db", default=_env("QACMOCK_DB", ":memory:"),
-                       help="SQLite database file; created with the default data when empty "
-                            "(QACMOCK_DB, default :memory:, which forgets everything on exit)")
-    serve.add_argument("--threads", type=int, default=int(_env("QACMOCK_THREADS", "8")),
-                       help="worker threads (QACMOCK_THREADS, default 8)")
-    serve.add_argument("--no-admin", action="store_true",
-                       default=_env("QACMOCK_NO_ADMIN", "").lower() in ("1", "true", "yes"),
-                       help="disable the admin API under /__admin/ (QACMOCK_NO_ADMIN=1)")
-    serve.add_argument("--admin-token", default=_env("QACMOCK_ADMIN_TOKEN", None),
-                       help="require 'Authorization: Bearer TOKEN' on the admin API (QACMOCK_ADMIN_TOKEN)")
+                                description="Serve psws.asmx and the admin API. Every option can also "
+                                            "be set by the environment variable named in its help; "
+                                            "an option given on the command line wins. SIGTERM "
+                                            "stops the server gracefully.")
+    option = _Options(serve)
+    option("--host", "QACMOCK_HOST", "127.0.0.1", "interface to listen on (0.0.0.0 in a container)")
+    option("--port", "QACMOCK_PORT", "8080", "port; 0 picks a free one", type=_whole(0))
+    option("--db", "QACMOCK_DB", ":memory:",
+           "SQLite database file, created with the default data when empty; :memory: forgets "
+           "everything on exit")
+    option("--threads", "QACMOCK_THREADS", "8", "worker threads", type=_whole(1))
+    option("--no-admin", "QACMOCK_NO_ADMIN", None, "disable the admin API under /__admin/")
+    option("--admin-token", "QACMOCK_ADMIN_TOKEN", None,
+           "require 'Authorization: Bearer TOKEN' on the admin API")
+    option("--journal-size", "QACMOCK_JOURNAL_SIZE", "1000",
+           "SOAP calls the request journal keeps, newest last; 0 turns it off", type=_whole(0))
+    option("--journal-bodies", "QACMOCK_JOURNAL_BODIES", None,
+           "keep request and response bodies in the journal")
+    option("--max-body", "QACMOCK_MAX_BODY", str(10 * 1024 * 1024),
+           "largest SOAP request accepted, in bytes; larger ones get 413", type=_whole(1))
+    option("--access-log", "QACMOCK_ACCESS_LOG", "text",
+           "one line per SOAP call (operation, user, project, status, ms, fault): text, json or off",
+           choices=("text", "json", "off"))
+    option("--shutdown-timeout", "QACMOCK_SHUTDOWN_TIMEOUT", "10",
+           "on SIGTERM, seconds to let calls in flight finish", type=_seconds)
+    option("--log-level", "QACMOCK_LOG_LEVEL", "info", "debug, info, warning or error",
+           choices=("debug", "info", "warning", "error"))
+
+    health = commands.add_parser(
+        "health", help="exit 0 when a local qacmock answers (a container health check)",
+        description="Ask a running qacmock whether it is ready: GET /__admin/health, or the WSDL "
+                    "when the admin API is off. Exit 0 when ready, 1 otherwise. Reads the same "
+                    "environment variables as serve.")
+    health.add_argument("--url", default=None,
+                        help="base URL (default http://127.0.0.1:$QACMOCK_PORT)")
+    health.add_argument("--timeout", type=_seconds, default=3.0, help="seconds to wait (default 3)")
 
     seed = commands.add_parser(
         "seed", help="create a database with generated data, or from a scenario or export file",
@@ -74,12 +120,17 @@ def main(argv=None) -> int:
                              "'contracts diff A B' compares two recordings (see 'qacmock contracts -h')")
 
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    level = getattr(args, "log_level", "info").upper()
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command == "serve":
         from .server import serve as run
 
         run(args.db, args.host, args.port, args.threads, admin=not args.no_admin,
-            admin_token=args.admin_token)
+            admin_token=args.admin_token, shutdown_timeout=args.shutdown_timeout,
+            journal_size=args.journal_size, journal_bodies=args.journal_bodies,
+            max_body=args.max_body, access_log=args.access_log)
+    elif args.command == "health":
+        return _health(args)
     elif args.command == "seed":
         return _seed(args)
     elif args.command == "export":
@@ -100,6 +151,51 @@ def main(argv=None) -> int:
         from .registry.report import provenance_report
 
         sys.stdout.write(provenance_report())
+    return 0
+
+
+class _Options:
+    """Adds serve's options, each with its environment variable (read as the default) and
+    both named in --help."""
+
+    def __init__(self, parser):
+        self.parser = parser
+
+    def __call__(self, flag: str, env: str, default: str | None, text: str, **kwargs):
+        if default is None and "type" not in kwargs and "choices" not in kwargs and flag != "--admin-token":
+            self.parser.add_argument(flag, action="store_true", default=_env_flag(env),
+                                     help=f"{text} [env {env}=1]")
+            return
+        shown = f"default {default}" if default is not None else "default none"
+        value = _env(env, default)
+        if value is not None and "type" in kwargs:
+            try:
+                value = kwargs["type"](value)
+            except argparse.ArgumentTypeError as error:
+                self.parser.error(f"{env}: {error}")
+        if value is not None and "choices" in kwargs and value not in kwargs["choices"]:
+            self.parser.error(f"{env}: {value!r} is not one of {', '.join(kwargs['choices'])}")
+        self.parser.add_argument(flag, default=value, help=f"{text} [env {env}, {shown}]", **kwargs)
+
+
+def _health(args) -> int:
+    import urllib.request
+
+    url = args.url or f"http://127.0.0.1:{_env('QACMOCK_PORT', '8080')}"
+    url = url.rstrip("/")
+    if _env_flag("QACMOCK_NO_ADMIN"):
+        request = urllib.request.Request(url + "/psws/psws.asmx?WSDL")
+    else:
+        request = urllib.request.Request(url + "/__admin/health")
+        token = _env("QACMOCK_ADMIN_TOKEN", None)
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=args.timeout) as response:
+            response.read()
+    except Exception as error:      # any failure means "not healthy"; say which
+        sys.stderr.write(f"qacmock health: {request.full_url}: {error}\n")
+        return 1
     return 0
 
 

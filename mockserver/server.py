@@ -1,14 +1,19 @@
-"""Running the mock on waitress, a production WSGI server."""
+"""Running the mock on waitress, a production WSGI server, with a graceful stop."""
 from __future__ import annotations
 
 import logging
+import signal
+import threading
+import time
 
 import waitress
+from waitress import wasyncore
 from waitress.server import create_server
 
 from .app import QacMock
 
 log = logging.getLogger("qacmock")
+DEFAULT_SHUTDOWN_TIMEOUT = 10.0
 
 
 def make_server(app: QacMock, host: str = "127.0.0.1", port: int = 8080, threads: int = 8):
@@ -17,19 +22,74 @@ def make_server(app: QacMock, host: str = "127.0.0.1", port: int = 8080, threads
                          clear_untrusted_proxy_headers=True)
 
 
+class GracefulServer:
+    """waitress's loop, run until ``stop()`` (SIGTERM or SIGINT under ``serve``); then no new
+    connection is accepted, calls in flight finish and are answered, idle keep-alive
+    connections are closed, and after ``timeout`` seconds whatever is left is cut."""
+
+    def __init__(self, server, timeout: float = DEFAULT_SHUTDOWN_TIMEOUT):
+        self.server, self.timeout = server, timeout
+        self._stop = threading.Event()
+
+    def stop(self, *_signal):
+        self._stop.set()
+        try:
+            self.server.pull_trigger()      # wake the loop from its select()
+        except OSError:
+            pass
+
+    def run(self):
+        server, poll = self.server, self.server.adj.asyncore_use_poll
+        while not self._stop.is_set():
+            wasyncore.loop(timeout=1.0, map=server._map, use_poll=poll, count=1)
+        wasyncore.dispatcher.close(server)          # stop listening: new connections are refused
+        deadline = time.monotonic() + self.timeout
+        busy = self._close_idle()
+        if busy:
+            log.info("stopping: finishing %d call(s) in flight", busy)
+        while busy and time.monotonic() < deadline:
+            wasyncore.loop(timeout=0.05, map=server._map, use_poll=poll, count=1)
+            busy = self._close_idle()
+        if busy:
+            log.warning("stopping: %d call(s) still running after %.0f s are cut off", busy, self.timeout)
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=max(deadline - time.monotonic(), 0.5))
+        wasyncore.close_all(server._map)
+
+    def _close_idle(self) -> int:
+        """Ask idle connections to close; the number still receiving, running or sending a call."""
+        busy = 0
+        for channel in list(self.server.active_channels.values()):
+            with channel.requests_lock:
+                working = bool(channel.requests) or channel.request is not None
+            if working or channel.total_outbufs_len:
+                busy += 1
+            else:
+                channel.will_close = True
+        if not busy:
+            # One more pass lets the loop close the connections just marked.
+            wasyncore.loop(timeout=0.0, map=self.server._map, count=1)
+        return busy
+
+
 def serve(db: str, host: str, port: int, threads: int = 8, admin: bool = True,
-          admin_token: str | None = None):
-    app = QacMock(db, admin=admin, admin_token=admin_token)
+          admin_token: str | None = None, shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT, **options):
+    started = time.perf_counter()
+    app = QacMock(db, admin=admin, admin_token=admin_token, **options)
     server = make_server(app, host, port, threads)
-    log.info("qacmock serving psws.asmx at http://%s:%s/psws/psws.asmx (WSDL: ?WSDL), database %s",
-             server.effective_host, server.effective_port, db)
+    graceful = GracefulServer(server, shutdown_timeout)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, graceful.stop)
+    log.info("qacmock serving psws.asmx at http://%s:%s/psws/psws.asmx (WSDL: ?WSDL), database %s, "
+             "ready in %.2f s", server.effective_host, server.effective_port, db,
+             time.perf_counter() - started)
     if admin:
         log.info("admin API at http://%s:%s/__admin/health%s", server.effective_host,
                  server.effective_port, " (bearer token required)" if admin_token else "")
     try:
-        server.run()
+        graceful.run()
     finally:
-        app.store.close()
+        app.close()
+    log.info("qacmock stopped")
 
 
-__all__ = ["make_server", "serve", "waitress"]
+__all__ = ["GracefulServer", "make_server", "serve", "waitress"]

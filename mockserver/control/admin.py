@@ -7,7 +7,19 @@
     POST   /__admin/snapshots                 {"name": "before-sync"}: save the whole state
     POST   /__admin/snapshots/<name>/restore  make the state what it was
     DELETE /__admin/snapshots/<name>
+    GET    /__admin/journal                   recorded SOAP calls, oldest first; filters as query
+                                              parameters: operation, user, project, fault,
+                                              injected, since, after, limit
+    GET    /__admin/journal/count             how many entries match the same filters
+    DELETE /__admin/journal                   forget every entry
+    GET    /__admin/journal/settings          {"size": N, "bodies": false, ...}
+    PUT    /__admin/journal/settings          {"size": N, "bodies": true}: resize, keep bodies
+    GET    /__admin/faults                    the fault-injection rules
+    POST   /__admin/faults                    add a rule (see mockserver/control/injection.py)
+    DELETE /__admin/faults                    delete every rule
+    DELETE /__admin/faults/<id>
 
+Reset also clears the journal and the fault rules; restoring a snapshot changes data only.
 With a token configured, every call needs ``Authorization: Bearer <token>``.
 """
 from __future__ import annotations
@@ -15,15 +27,20 @@ from __future__ import annotations
 import hmac
 import json
 import re
+from datetime import datetime, timezone
+from urllib.parse import parse_qsl
 
 from .. import QACOMPLETE_VERSION, __version__
 from ..registry import REGISTRY
 from ..seed import build, check
+from .injection import RuleError
+from .journal import Filter
 from .snapshots import STARTED
 
 PREFIX = "/__admin"
 MAX_BODY = 1024 * 1024
 SNAPSHOT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+JOURNAL_FILTERS = ("operation", "user", "project", "fault", "injected", "since", "after", "limit")
 
 
 class AdminError(Exception):
@@ -66,7 +83,13 @@ class AdminApi:
             return "200 OK", self.health()
         if parts == ["reset"] and method == "POST":
             self.mock.snapshots.restore(STARTED)
+            self.mock.rules.clear()
+            self.mock.journal.clear()
             return "200 OK", {"status": "reset"}
+        if parts[:1] == ["journal"]:
+            return self._journal(method, parts[1:], environ)
+        if parts[:1] == ["faults"]:
+            return self._faults(method, parts[1:], environ)
         if parts == ["seed"] and method == "POST":
             return "200 OK", self.seed(self._json(environ))
         if parts == ["snapshots"] and method == "GET":
@@ -85,8 +108,91 @@ class AdminApi:
                     return "200 OK", {"status": "deleted", "name": name}
             except KeyError:
                 raise AdminError("404 Not Found", f"no snapshot named '{name}'") from None
-        raise AdminError("404 Not Found", f"no admin endpoint {method} {environ.get('PATH_INFO')}; "
-                                          f"see GET {PREFIX}/health")
+        raise self._no_endpoint(method, environ)
+
+    def _journal(self, method: str, rest: list[str], environ):
+        journal = self.mock.journal
+        if rest == [] and method == "GET":
+            where, limit = self._journal_query(environ)
+            entries = journal.entries(where, limit)
+            return "200 OK", {"entries": [e.to_json() for e in entries], "count": len(entries),
+                              "settings": journal.settings()}
+        if rest == ["count"] and method == "GET":
+            where, _ = self._journal_query(environ)
+            return "200 OK", {"count": journal.count(where)}
+        if rest == [] and method == "DELETE":
+            journal.clear()
+            return "200 OK", {"status": "cleared"}
+        if rest == ["settings"] and method == "GET":
+            return "200 OK", journal.settings()
+        if rest == ["settings"] and method in ("PUT", "POST"):
+            options = self._json(environ)
+            unknown = sorted(set(options) - {"size", "bodies"})
+            if unknown:
+                raise AdminError("400 Bad Request", f"unknown journal setting(s) {', '.join(unknown)}; "
+                                                    f"known: size, bodies")
+            bodies = options.get("bodies", journal.bodies)
+            if not isinstance(bodies, bool):
+                raise AdminError("400 Bad Request", "bodies must be true or false")
+            try:
+                journal.configure(options.get("size", journal.size), bodies)
+            except ValueError as error:
+                raise AdminError("400 Bad Request", str(error)) from None
+            return "200 OK", journal.settings()
+        raise self._no_endpoint(method, environ)
+
+    def _journal_query(self, environ) -> tuple[Filter, int | None]:
+        query: dict[str, list[str]] = {}
+        for key, value in parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True):
+            query.setdefault(key, []).append(value)
+        unknown = sorted(set(query) - set(JOURNAL_FILTERS))
+        if unknown:
+            raise AdminError("400 Bad Request", f"unknown journal filter(s) {', '.join(unknown)}; "
+                                                f"known: {', '.join(JOURNAL_FILTERS)}")
+
+        def one(name):
+            values = query.get(name)
+            if values and len(values) > 1:
+                raise AdminError("400 Bad Request", f"give {name} once")
+            return values[0] if values else None
+
+        operations = None
+        if "operation" in query:
+            operations = frozenset(o.strip() for v in query["operation"] for o in v.split(",") if o.strip())
+            unknown_ops = sorted(o for o in operations if REGISTRY.operation(o) is None)
+            if unknown_ops:
+                raise AdminError("400 Bad Request", f"operation {', '.join(unknown_ops)} is not a "
+                                                    f"psws.asmx operation")
+        return Filter(operation=operations, user=one("user"), project=one("project"),
+                      fault=_flag(one("fault"), "fault"), injected=_flag(one("injected"), "injected"),
+                      since=_moment(one("since")), after=_count(one("after"), "after", 0)), \
+            _count(one("limit"), "limit", 1)
+
+    def _faults(self, method: str, rest: list[str], environ):
+        rules = self.mock.rules
+        if rest == [] and method == "GET":
+            return "200 OK", {"rules": rules.listed()}
+        if rest == [] and method == "POST":
+            try:
+                return "201 Created", rules.add(self._json(environ)).to_json()
+            except RuleError as error:
+                raise AdminError("400 Bad Request", str(error)) from None
+        if rest == [] and method == "DELETE":
+            rules.clear()
+            return "200 OK", {"status": "deleted"}
+        if len(rest) == 1 and method == "DELETE":
+            rule_id = _count(rest[0], "rule id", 1)
+            try:
+                rules.delete(rule_id)
+            except KeyError:
+                raise AdminError("404 Not Found", f"no fault rule {rule_id}") from None
+            return "200 OK", {"status": "deleted", "id": rule_id}
+        raise self._no_endpoint(method, environ)
+
+    @staticmethod
+    def _no_endpoint(method, environ) -> AdminError:
+        return AdminError("404 Not Found", f"no admin endpoint {method} {environ.get('PATH_INFO')}; "
+                                           f"see GET {PREFIX}/health")
 
     def health(self) -> dict:
         store = self.mock.store
@@ -134,3 +240,36 @@ class AdminApi:
             raise AdminError("400 Bad Request", "a snapshot name is 1-64 letters, digits, '.', '_' or '-', "
                                                 "starting with a letter or digit")
         return name
+
+
+def _flag(value: str | None, name: str) -> bool | None:
+    if value is None:
+        return None
+    if value.lower() in ("true", "1", "yes"):
+        return True
+    if value.lower() in ("false", "0", "no"):
+        return False
+    raise AdminError("400 Bad Request", f"{name} must be true or false (got {value!r})")
+
+
+def _count(value: str | None, name: str, low: int) -> int | None:
+    if value is None:
+        return None
+    if not value.isascii() or not value.isdigit() or int(value) < low:
+        raise AdminError("400 Bad Request", f"{name} must be a whole number from {low} (got {value!r})")
+    return int(value)
+
+
+def _moment(value: str | None) -> datetime | None:
+    """An ISO-8601 time; one without an offset is UTC, as the journal's times are."""
+    if value is None:
+        return None
+    try:
+        text = value.strip().replace("Z", "+00:00")
+        if "T" in text:     # a '+' offset arrives as a space when the caller did not encode it
+            text = re.sub(r" (\d\d:?\d\d)$", r"+\1", text)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise AdminError("400 Bad Request", f"since must be an ISO-8601 time such as "
+                                            f"2026-11-23T10:00:00Z (got {value!r})") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

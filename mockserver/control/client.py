@@ -5,11 +5,17 @@
     admin.snapshot("clean")
     ...                                                    # the test changes data over SOAP
     admin.restore("clean")                                 # or admin.reset()
+
+    admin.clear_journal()
+    ...                                                    # the code under test calls the mock
+    admin.assert_called("Bugs_Add", times=1, user=25317)   # AssertionError listing the calls if not
+    admin.add_fault(action="soap_fault", operation="Bugs_Update", text="Record locked", times=1)
 """
 from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 
 
@@ -49,6 +55,62 @@ class AdminClient:
     def delete_snapshot(self, name: str) -> dict:
         return self._call("DELETE", f"/snapshots/{name}")
 
+    # -- the request journal ---------------------------------------------------------------
+    def journal(self, operation: str | list[str] | None = None, user=None, project=None,
+                fault: bool | None = None, injected: bool | None = None, since: str | None = None,
+                after: int | None = None, limit: int | None = None) -> list[dict]:
+        """Recorded calls matching every filter given, oldest first."""
+        query = _journal_query(operation, user, project, fault, injected, since, after, limit)
+        return self._call("GET", "/journal" + query)["entries"]
+
+    def journal_count(self, operation=None, user=None, project=None, fault=None, injected=None,
+                      since=None, after=None) -> int:
+        query = _journal_query(operation, user, project, fault, injected, since, after, None)
+        return self._call("GET", "/journal/count" + query)["count"]
+
+    def clear_journal(self) -> dict:
+        return self._call("DELETE", "/journal")
+
+    def journal_settings(self, size: int | None = None, bodies: bool | None = None) -> dict:
+        """The journal's settings; changed first when size or bodies is given."""
+        changes = {k: v for k, v in (("size", size), ("bodies", bodies)) if v is not None}
+        if changes:
+            return self._call("PUT", "/journal/settings", changes)
+        return self._call("GET", "/journal/settings")
+
+    def assert_called(self, operation: str | list[str] | None = None, times: int | None = None,
+                      **filters) -> list[dict]:
+        """The matching calls; AssertionError, with what was called instead, when there are
+        none (or not exactly ``times``)."""
+        found = self.journal(operation, **filters)
+        if (times is None and not found) or (times is not None and len(found) != times):
+            wanted = "at least once" if times is None else f"{times} time(s)"
+            everything = self.journal()
+            listing = "\n".join(f"  #{e['id']} {e['operation']} user={e['user']} project={e['project']} "
+                                f"status={e['status']}" + (f" fault={e['fault']!r}" if e["fault"] else "")
+                                for e in everything[-20:]) or "  (no calls recorded)"
+            raise AssertionError(
+                f"expected {operation or 'any operation'} {_describe(filters)}called {wanted}, "
+                f"found {len(found)}; the journal holds:\n{listing}")
+        return found
+
+    def assert_not_called(self, operation: str | list[str] | None = None, **filters):
+        self.assert_called(operation, times=0, **filters)
+
+    # -- fault injection -----------------------------------------------------------------------
+    def add_fault(self, action: str, operation: str = "*", **options) -> dict:
+        """A fault rule (see mockserver/control/injection.py); returns it with its id."""
+        return self._call("POST", "/faults", {"action": action, "operation": operation, **options})
+
+    def faults(self) -> list[dict]:
+        return self._call("GET", "/faults")["rules"]
+
+    def delete_fault(self, rule_id: int) -> dict:
+        return self._call("DELETE", f"/faults/{rule_id}")
+
+    def clear_faults(self) -> dict:
+        return self._call("DELETE", "/faults")
+
     def _call(self, method: str, path: str, body: dict | None = None) -> dict:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.base + path, data=data, method=method)
@@ -64,3 +126,22 @@ class AdminClient:
             except ValueError:
                 message = error.reason
             raise AdminApiError(error.code, message) from None
+
+
+def _journal_query(operation, user, project, fault, injected, since, after, limit) -> str:
+    params = []
+    if operation:
+        params.append(("operation", operation if isinstance(operation, str) else ",".join(operation)))
+    for name, value in (("user", user), ("project", project), ("since", since), ("after", after),
+                        ("limit", limit)):
+        if value is not None:
+            params.append((name, str(value)))
+    for name, value in (("fault", fault), ("injected", injected)):
+        if value is not None:
+            params.append((name, "true" if value else "false"))
+    return "?" + urllib.parse.urlencode(params) if params else ""
+
+
+def _describe(filters: dict) -> str:
+    given = " ".join(f"{k}={v}" for k, v in filters.items() if v is not None)
+    return f"({given}) " if given else ""

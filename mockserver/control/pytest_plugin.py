@@ -3,8 +3,14 @@
     --qacmock-url URL   (env QACMOCK_URL)   where the mock runs, e.g. http://localhost:8080
     --qacmock-token T   (env QACMOCK_ADMIN_TOKEN)
 
-Fixtures: ``qacmock_admin`` (an AdminClient), ``qacmock_reset`` (resets the mock before the
-test; use it, or add it to ``usefixtures``, where tests must start from the seeded data).
+Fixtures:
+    ``qacmock_admin``    an AdminClient for the session
+    ``qacmock_reset``    resets the mock (data, journal, fault rules) before the test; use it, or
+                         add it to ``usefixtures``, where tests must start from the seeded data
+    ``qacmock_journal``  clears the journal before the test and returns the client, for
+                         ``qacmock_journal.assert_called("Bugs_Add", times=1)``
+    ``qacmock_faults``   the client, with every fault rule deleted after the test, for
+                         ``qacmock_faults.add_fault("drop", "Bugs_Load", times=1)``
 """
 from __future__ import annotations
 
@@ -35,3 +41,15 @@ def qacmock_admin(request) -> AdminClient:
 def qacmock_reset(qacmock_admin) -> AdminClient:
     qacmock_admin.reset()
     return qacmock_admin
+
+
+@pytest.fixture
+def qacmock_journal(qacmock_admin) -> AdminClient:
+    qacmock_admin.clear_journal()
+    return qacmock_admin
+
+
+@pytest.fixture
+def qacmock_faults(qacmock_admin):
+    yield qacmock_admin
+    qacmock_admin.clear_faults()

@@ -75,3 +75,9 @@ class Snapshots:
         """The user's snapshots (the server's own are not listed)."""
         with self._lock:
             return [s.describe() for n, s in self._items.items() if not n.startswith("__")]
+
+    def close(self):
+        with self._lock:
+            for snapshot in self._items.values():
+                snapshot.copy.close()
+            self._items.clear()

@@ -6,6 +6,7 @@ from .envelope import to_bytes, wrap_response
 from .faults import SoapFault, fault_envelope, internal_fault
 
 PARSED_ENVELOPE = "qacmock.envelope"
+FAULT_SPEC = "qacmock.fault"        # the fault a call answered with, for the journal
 
 
 def format_date(cls, value) -> str:
@@ -36,6 +37,7 @@ class _AsmxMixin:
         if ctx.out_error is not None:
             error = ctx.out_error
             spec = error.spec if isinstance(error, SoapFault) else internal_fault(error)
+            ctx.transport.req_env[FAULT_SPEC] = spec
             ctx.out_document = fault_envelope(self.version, spec)
             return
         super().serialize(ctx, message)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+from dataclasses import dataclass
 from email.message import Message
 from urllib.parse import parse_qsl
 
@@ -14,7 +15,7 @@ from ..domain.errors import QacError
 from ..registry import REGISTRY, NS
 from .envelope import CONTENT_TYPES, ENVELOPE_NS
 from .faults import FaultSpec, fault_bytes
-from .protocol import PARSED_ENVELOPE
+from .protocol import FAULT_SPEC, PARSED_ENVELOPE
 from .request import check_operation_element
 from .wsdl import WsdlDocument
 
@@ -23,6 +24,7 @@ log = logging.getLogger("qacmock.soap")
 # IIS paths are case-insensitive: on-premises and SaaS endpoints [DOC].
 ENDPOINTS = ("/psws/psws.asmx", "/psws.asmx")
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
+REQUEST_BODY = "qacmock.request_body"     # the bytes read, for the journal
 
 
 def _parser():
@@ -32,10 +34,47 @@ def _parser():
                            remove_pis=True, strip_cdata=True)
 
 
+@dataclass(frozen=True)
+class SoapCall:
+    version: str            # "1.1" or "1.2"
+    operation: str
+    user: str | None        # AuthenticationData.UserId, or the Email of a login call
+    project: str | None     # AuthenticationData.ProjId, else the first of its ProjIds
+
+
+@dataclass
+class Reply:
+    status: str
+    headers: list
+    body: bytes
+    fault: FaultSpec | None = None
+
+
 class BadRequest(Exception):
-    def __init__(self, spec: FaultSpec, version: str = "1.1", status: str = "500 Internal Server Error"):
+    def __init__(self, spec: FaultSpec, version: str = "1.1", status: str = "500 Internal Server Error",
+                 operation: str | None = None):
         super().__init__(spec.text)
         self.spec, self.version, self.status = spec, version, status
+        self.operation = operation      # when the envelope named a known one
+
+    def reply(self) -> Reply:
+        payload = fault_bytes(self.version, self.spec)
+        return Reply(self.status, [("Content-Type", CONTENT_TYPES[self.version]),
+                                   ("Content-Length", str(len(payload)))], payload, self.spec)
+
+
+def _caller(operation) -> tuple[str | None, str | None]:
+    """Who a vetted envelope says is calling, read from the tree already parsed."""
+    auth = operation.find(f"{{{NS}}}AuthenticationData")
+    if auth is None:
+        email = operation.findtext(f"{{{NS}}}Email")
+        return (email.strip() or None) if email else None, None
+    user = (auth.findtext(f"{{{NS}}}UserId") or "").strip() or None
+    project = (auth.findtext(f"{{{NS}}}ProjId") or "").strip()
+    if not project or project == "0":
+        ids = auth.find(f"{{{NS}}}ProjIds")
+        project = next((v.text.strip() for v in (ids if ids is not None else ()) if v.text), "")
+    return user, project or None
 
 
 def _content_type(environ) -> tuple[str, dict]:
@@ -55,20 +94,41 @@ class SoapFront:
         return path.lower() in ENDPOINTS
 
     def __call__(self, environ, start_response):
-        method = environ.get("REQUEST_METHOD", "GET")
-        if method in ("GET", "HEAD"):
-            return self._get(environ, start_response)
-        if method != "POST":
-            start_response("405 Method Not Allowed", [("Allow", "GET, POST"), ("Content-Type", "text/plain")])
-            return [b"psws.asmx accepts POST (SOAP) and GET ?WSDL\n"]
+        if environ.get("REQUEST_METHOD", "GET") != "POST":
+            return self.get(environ, start_response)
         try:
-            version, body = self._vet(environ)
+            reply = self.execute(environ, self.vet(environ))
         except BadRequest as bad:
-            payload = fault_bytes(bad.version, bad.spec)
-            start_response(bad.status, [("Content-Type", CONTENT_TYPES[bad.version]),
-                                        ("Content-Length", str(len(payload)))])
-            return [payload]
-        return self.spyne[version](environ, start_response)
+            reply = bad.reply()
+        start_response(reply.status, reply.headers)
+        return [reply.body]
+
+    def get(self, environ, start_response):
+        """What psws.asmx answers to anything but POST: the WSDL, the service page, or 405."""
+        if environ.get("REQUEST_METHOD", "GET") in ("GET", "HEAD"):
+            return self._get(environ, start_response)
+        start_response("405 Method Not Allowed", [("Allow", "GET, POST"), ("Content-Type", "text/plain")])
+        return [b"psws.asmx accepts POST (SOAP) and GET ?WSDL\n"]
+
+    def vet(self, environ) -> SoapCall:
+        """The call a POST makes, once its envelope has passed every check; raises BadRequest."""
+        version, op_name, op_element = self._vet(environ)
+        return SoapCall(version, op_name, *_caller(op_element))
+
+    def execute(self, environ, call: SoapCall) -> Reply:
+        """Run a vetted call through spyne; the whole response, kept for the journal."""
+        reply: list = []
+
+        def start_response(status, headers, exc_info=None):
+            reply[:] = [status, headers]
+
+        chunks = self.spyne[call.version](environ, start_response)
+        try:
+            body = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        return Reply(reply[0], reply[1], body, environ.get(FAULT_SPEC))
 
     def _get(self, environ, start_response):
         query = {k.lower() for k, _ in parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)}
@@ -89,7 +149,7 @@ class SoapFront:
         host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
         return f"{environ.get('wsgi.url_scheme', 'http')}://{host}{environ.get('PATH_INFO', '')}"
 
-    def _vet(self, environ) -> tuple[str, bytes]:
+    def _vet(self, environ) -> tuple[str, str, etree._Element]:
         content_type, params = _content_type(environ)
         if content_type == "text/xml":
             version = "1.1"
@@ -111,7 +171,8 @@ class SoapFront:
             if op is None or action != op.soap_action:
                 # The text an .asmx server gives when the action does not route to the body.
                 raise BadRequest(FaultSpec.framework(
-                    f"Server did not recognize the value of HTTP Header SOAPAction: {action}."), version)
+                    f"Server did not recognize the value of HTTP Header SOAPAction: {action}."), version,
+                    operation=op and op.name)
         if op is None:
             raise BadRequest(FaultSpec.framework(
                 f"Unknown operation '{op_name}' in namespace '{etree.QName(op_element).namespace}'; "
@@ -119,11 +180,11 @@ class SoapFront:
         try:
             check_operation_element(op, op_element)
         except QacError as error:
-            raise BadRequest(FaultSpec.from_error(error), version) from None
+            raise BadRequest(FaultSpec.from_error(error), version, operation=op.name) from None
         environ[PARSED_ENVELOPE] = root
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
-        return version, body
+        return version, op.name, op_element
 
     def _read_body(self, environ, version) -> bytes:
         try:
@@ -137,7 +198,9 @@ class SoapFront:
             raise BadRequest(FaultSpec.framework(
                 f"The request body is {length} bytes; the limit is {self.max_body}."), version,
                 "413 Payload Too Large")
-        return environ["wsgi.input"].read(length) if length else b""
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ[REQUEST_BODY] = body
+        return body
 
     @staticmethod
     def _parse(body: bytes, version: str):

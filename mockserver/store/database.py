@@ -34,7 +34,11 @@ class Store:
         }
 
     def close(self):
-        self.db.close()
+        """Checkpoint the WAL into the database file, then close: the file alone is complete."""
+        with self.lock:
+            if self.path != ":memory:":
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.db.close()
 
     # -- whole-database views: export, import, digest -----------------------------
     def tables(self) -> list[str]:
