@@ -14,6 +14,7 @@ from .app import QacMock
 
 log = logging.getLogger("qacmock")
 DEFAULT_SHUTDOWN_TIMEOUT = 10.0
+WAKE = 0.2
 
 
 def make_server(app: QacMock, host: str = "127.0.0.1", port: int = 8080, threads: int = 8):
@@ -32,16 +33,14 @@ class GracefulServer:
         self._stop = threading.Event()
 
     def stop(self, *_signal):
+        # Only an event: a signal handler must not take waitress's trigger lock, which the
+        # interrupted loop may be holding. The loop wakes at least every WAKE seconds.
         self._stop.set()
-        try:
-            self.server.pull_trigger()      # wake the loop from its select()
-        except OSError:
-            pass
 
     def run(self):
         server, poll = self.server, self.server.adj.asyncore_use_poll
         while not self._stop.is_set():
-            wasyncore.loop(timeout=1.0, map=server._map, use_poll=poll, count=1)
+            wasyncore.loop(timeout=WAKE, map=server._map, use_poll=poll, count=1)
         wasyncore.dispatcher.close(server)          # stop listening: new connections are refused
         deadline = time.monotonic() + self.timeout
         busy = self._close_idle()

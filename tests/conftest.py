@@ -3,7 +3,7 @@ import threading
 import pytest
 
 from mockserver.app import QacMock
-from mockserver.server import make_server
+from mockserver.server import GracefulServer, make_server
 
 from .helpers import Soap
 
@@ -12,25 +12,17 @@ class LiveServer:
     def __init__(self, app: QacMock):
         self.app = app
         self.server = make_server(app, "127.0.0.1", 0)
+        self.graceful = GracefulServer(self.server, timeout=5)
         self.base = f"http://127.0.0.1:{self.server.effective_port}"
         self.url = self.base + "/psws/psws.asmx"
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(target=self.graceful.run, daemon=True)
         self.thread.start()
 
     def close(self):
-        # Close from inside waitress's own loop, so it never selects on a closed socket. The
-        # loop ends when its map is empty: kept-alive client connections are closed too.
-        def stop():
-            for channel in list(self.server._map.values()):
-                channel.close()
-        try:
-            self.server.trigger.pull_trigger(stop)
-        except OSError:
-            # Seen once in ~10 full runs: the trigger's pipe was already closed (EBADF), cause
-            # not yet found. The loop cannot be woken then; the daemon thread is left to end.
-            pass
-        self.thread.join(timeout=5)
-        self.server.task_dispatcher.shutdown()
+        # The server's own stop: its loop closes every connection, then the worker threads end.
+        self.graceful.stop()
+        self.thread.join(timeout=10)
+        assert not self.thread.is_alive(), "the test server did not stop"
 
 
 @pytest.fixture(scope="session")

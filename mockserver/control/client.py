@@ -88,6 +88,7 @@ class AdminClient:
             everything = self.journal()
             listing = "\n".join(f"  #{e['id']} {e['operation']} user={e['user']} project={e['project']} "
                                 f"status={e['status']}" + (f" fault={e['fault']!r}" if e["fault"] else "")
+                                + (f" injected={e['injected']['action']}" if e["injected"] else "")
                                 for e in everything[-20:]) or "  (no calls recorded)"
             raise AssertionError(
                 f"expected {operation or 'any operation'} {_describe(filters)}called {wanted}, "
