@@ -13,10 +13,6 @@ def _env(name: str, default):
     return os.environ.get(name, default)
 
 
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
-
-
 def _whole(low: int):
     def parse(text: str) -> int:
         try:
@@ -46,6 +42,51 @@ def main(argv=None) -> int:
         from contracts.cli import main as contracts_main
 
         return contracts_main(argv[1:], prog="qacmock contracts")
+    args = parse(argv)
+    level = args.log_level.upper() if args.command == "serve" else "INFO"
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "serve":
+        from .server import serve as run
+
+        run(args.db, args.host, args.port, args.threads, admin=not args.no_admin,
+            admin_token=args.admin_token, shutdown_timeout=args.shutdown_timeout,
+            journal_size=args.journal_size, journal_bodies=args.journal_bodies,
+            max_body=args.max_body, access_log=args.access_log)
+    elif args.command == "health":
+        return _health(args)
+    elif args.command == "seed":
+        return _seed(args)
+    elif args.command == "export":
+        return _export(args)
+    elif args.command == "digest":
+        from .seed import digest as content_digest
+
+        store = _existing_store("digest", args.db)
+        if store is None:
+            return 2
+        sys.stdout.write(content_digest(store) + "\n")
+        store.close()
+    elif args.command == "wsdl":
+        from .soap.wsdl import WsdlDocument
+
+        sys.stdout.buffer.write(WsdlDocument().render("http://localhost:8080/psws/psws.asmx"))
+    elif args.command == "fields":
+        from .registry.report import provenance_report
+
+        sys.stdout.write(provenance_report())
+    return 0
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The command line, with serve's options completed from their environment variables."""
+    parser, serve_options = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        serve_options.resolve(args)
+    return args
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, "_Options"]:
     parser = argparse.ArgumentParser(prog="qacmock", description="A mock of QAComplete's psws.asmx SOAP service.")
     parser.add_argument("--version", action="version", version=f"qacmock {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -62,22 +103,22 @@ def main(argv=None) -> int:
            "SQLite database file, created with the default data when empty; :memory: forgets "
            "everything on exit")
     option("--threads", "QACMOCK_THREADS", "8", "worker threads", type=_whole(1))
-    option("--no-admin", "QACMOCK_NO_ADMIN", None, "disable the admin API under /__admin/")
+    option("--no-admin", "QACMOCK_NO_ADMIN", None, "disable the admin API under /__admin/", switch=True)
     option("--admin-token", "QACMOCK_ADMIN_TOKEN", None,
            "require 'Authorization: Bearer TOKEN' on the admin API")
     option("--journal-size", "QACMOCK_JOURNAL_SIZE", "1000",
            "SOAP calls the request journal keeps, newest last; 0 turns it off", type=_whole(0))
     option("--journal-bodies", "QACMOCK_JOURNAL_BODIES", None,
-           "keep request and response bodies in the journal")
+           "keep request and response bodies in the journal", switch=True)
     option("--max-body", "QACMOCK_MAX_BODY", str(10 * 1024 * 1024),
            "largest SOAP request accepted, in bytes; larger ones get 413", type=_whole(1))
     option("--access-log", "QACMOCK_ACCESS_LOG", "text",
            "one line per SOAP call (operation, user, project, status, ms, fault): text, json or off",
-           choices=("text", "json", "off"))
+           type=_lower, choices=("text", "json", "off"))
     option("--shutdown-timeout", "QACMOCK_SHUTDOWN_TIMEOUT", "10",
            "on SIGTERM, seconds to let calls in flight finish", type=_seconds)
     option("--log-level", "QACMOCK_LOG_LEVEL", "info", "debug, info, warning or error",
-           choices=("debug", "info", "warning", "error"))
+           type=_lower, choices=("debug", "info", "warning", "error"))
 
     health = commands.add_parser(
         "health", help="exit 0 when a local qacmock answers (a container health check)",
@@ -119,71 +160,81 @@ def main(argv=None) -> int:
                         help="the contract kit: 'contracts run --url URL' tests an endpoint, "
                              "'contracts diff A B' compares two recordings (see 'qacmock contracts -h')")
 
-    args = parser.parse_args(argv)
-    level = getattr(args, "log_level", "info").upper()
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.command == "serve":
-        from .server import serve as run
-
-        run(args.db, args.host, args.port, args.threads, admin=not args.no_admin,
-            admin_token=args.admin_token, shutdown_timeout=args.shutdown_timeout,
-            journal_size=args.journal_size, journal_bodies=args.journal_bodies,
-            max_body=args.max_body, access_log=args.access_log)
-    elif args.command == "health":
-        return _health(args)
-    elif args.command == "seed":
-        return _seed(args)
-    elif args.command == "export":
-        return _export(args)
-    elif args.command == "digest":
-        from .seed import digest as content_digest
-
-        store = _existing_store("digest", args.db)
-        if store is None:
-            return 2
-        sys.stdout.write(content_digest(store) + "\n")
-        store.close()
-    elif args.command == "wsdl":
-        from .soap.wsdl import WsdlDocument
-
-        sys.stdout.buffer.write(WsdlDocument().render("http://localhost:8080/psws/psws.asmx"))
-    elif args.command == "fields":
-        from .registry.report import provenance_report
-
-        sys.stdout.write(provenance_report())
-    return 0
+    return parser, option
 
 
 class _Options:
-    """Adds serve's options, each with its environment variable (read as the default) and
-    both named in --help."""
+    """serve's options, each with an environment variable named in --help. A variable is read
+    only when its option is not given on the command line, and only for serve, so a stray
+    value (Kubernetes sets QACMOCK_PORT=tcp://... for a Service named qacmock) never stops
+    an explicit option or another command."""
 
     def __init__(self, parser):
         self.parser = parser
+        self.options: list[tuple[str, str, str | None, object]] = []
 
-    def __call__(self, flag: str, env: str, default: str | None, text: str, **kwargs):
-        if default is None and "type" not in kwargs and "choices" not in kwargs and flag != "--admin-token":
-            self.parser.add_argument(flag, action="store_true", default=_env_flag(env),
+    def __call__(self, flag: str, env: str, default: str | None, text: str, switch: bool = False,
+                 type=str, choices=None):
+        dest = flag.lstrip("-").replace("-", "_")
+        if switch:
+            self.parser.add_argument(flag, action="store_const", const=True, default=None,
                                      help=f"{text} [env {env}=1]")
+            self.options.append((dest, env, None, _switch))
             return
         shown = f"default {default}" if default is not None else "default none"
-        value = _env(env, default)
-        if value is not None and "type" in kwargs:
-            try:
-                value = kwargs["type"](value)
-            except argparse.ArgumentTypeError as error:
-                self.parser.error(f"{env}: {error}")
-        if value is not None and "choices" in kwargs and value not in kwargs["choices"]:
-            self.parser.error(f"{env}: {value!r} is not one of {', '.join(kwargs['choices'])}")
-        self.parser.add_argument(flag, default=value, help=f"{text} [env {env}, {shown}]", **kwargs)
+        self.parser.add_argument(flag, default=None, type=type, choices=choices,
+                                 help=f"{text} [env {env}, {shown}]")
+        self.options.append((dest, env, default, _chosen(type, choices)))
+
+    def resolve(self, args):
+        """Fill the options not given on the command line from their variables or defaults."""
+        for dest, env, default, convert in self.options:
+            if getattr(args, dest) is not None:
+                continue
+            raw = os.environ.get(env)
+            if raw is None:
+                value = False if convert is _switch else (default if default is None else convert(default))
+            else:
+                try:
+                    value = convert(raw)
+                except argparse.ArgumentTypeError as error:
+                    self.parser.error(f"{env}: {error}")
+            setattr(args, dest, value)
+
+
+def _switch(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"{text!r} is not 1/true/yes/on or 0/false/no/off")
+
+
+def _chosen(convert, choices):
+    def parse(text: str):
+        value = convert(text)
+        if choices is not None and value not in choices:
+            raise argparse.ArgumentTypeError(f"{text!r} is not one of {', '.join(choices)}")
+        return value
+    return parse
+
+
+def _lower(text: str) -> str:
+    return text.strip().lower()
 
 
 def _health(args) -> int:
     import urllib.request
 
-    url = args.url or f"http://127.0.0.1:{_env('QACMOCK_PORT', '8080')}"
-    url = url.rstrip("/")
-    if _env_flag("QACMOCK_NO_ADMIN"):
+    try:
+        port = _whole(0)(_env("QACMOCK_PORT", "8080")) if not args.url else None
+        no_admin = _switch(_env("QACMOCK_NO_ADMIN", ""))
+    except argparse.ArgumentTypeError as error:
+        sys.stderr.write(f"qacmock health: {error} (from QACMOCK_PORT / QACMOCK_NO_ADMIN)\n")
+        return 1
+    url = (args.url or f"http://127.0.0.1:{port}").rstrip("/")
+    if no_admin:
         request = urllib.request.Request(url + "/psws/psws.asmx?WSDL")
     else:
         request = urllib.request.Request(url + "/__admin/health")
