@@ -1,21 +1,65 @@
-# qacmock as a CI service container. The full container story (admin API health check,
-# every option as an environment variable, recipes) is tracked separately.
+# qacmock: a mock of QAComplete's SOAP service (psws.asmx), packaged as a CI service container.
+#
+# Quick start:
+#   docker build -t qacmock .
+#   docker run --rm -p 8080:8080 qacmock
+#     SOAP:      http://localhost:8080/psws/psws.asmx  (WSDL at ?WSDL)
+#     admin API: http://localhost:8080/__admin/health  (reset, seed, snapshots, journal, faults)
+#   docker run --rm -p 8080:8080 -v qacmock-data:/data -e QACMOCK_ADMIN_TOKEN=s3cret qacmock
+#
+# Configure it with QACMOCK_* environment variables (each `qacmock serve` option has one; the
+# table is in docs/ci.md), not with command-line options: the health check reads the same
+# variables (QACMOCK_PORT, QACMOCK_ADMIN_TOKEN, QACMOCK_NO_ADMIN), so it follows them.
+# `docker stop` sends SIGTERM: calls in flight are answered, the SQLite WAL is checkpointed
+# into /data/qacmock.db, and the process exits 0.
+# CI recipes (GitHub Actions, GitLab CI, docker compose): docs/ci/.
+# tests/test_dockerfile.py checks this file and builds its filesystem in a virtualenv.
 FROM python:3.11-slim
 
-RUN useradd --create-home --uid 10001 qacmock && mkdir /data && chown qacmock /data
-WORKDIR /app
+LABEL org.opencontainers.image.title="qacmock" \
+      org.opencontainers.image.description="A wire-compatible mock of SmartBear QAComplete's SOAP service (psws.asmx) with an admin API for tests" \
+      org.opencontainers.image.version="0.1.0" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.source="https://github.com/your-org/qacmock" \
+      org.opencontainers.image.documentation="https://github.com/your-org/qacmock/blob/main/docs/ci.md"
+
+# An unprivileged user owning the data volume (created before VOLUME, so a new named volume
+# starts out owned by it too).
+RUN groupadd --system --gid 10001 qacmock \
+ && useradd --system --uid 10001 --gid qacmock --home-dir /home/qacmock --create-home \
+        --shell /usr/sbin/nologin qacmock \
+ && mkdir /data \
+ && chown qacmock:qacmock /data
+
+# Only what building the package needs. README.md is the package's long description;
+# mockserver/default_dataset.json is a symlink to seed_data/default.json, so seed_data/ must be
+# in the build tree for the default data to be packaged. A regular (not editable) install, and
+# the sources are removed afterwards: the server runs from site-packages alone.
+WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY mockserver ./mockserver
 COPY contracts ./contracts
 COPY seed_data ./seed_data
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir --disable-pip-version-check --root-user-action=ignore . \
+ && cd / \
+ && rm -rf /src
 
-USER qacmock
 ENV QACMOCK_HOST=0.0.0.0 \
     QACMOCK_PORT=8080 \
-    QACMOCK_DB=/data/qacmock.db
+    QACMOCK_DB=/data/qacmock.db \
+    PYTHONUNBUFFERED=1
+
+USER qacmock
+WORKDIR /data
 VOLUME /data
 EXPOSE 8080
-HEALTHCHECK --interval=5s --timeout=3s --start-period=5s \
-    CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/psws/psws.asmx?WSDL', timeout=3)"
-CMD ["qacmock", "serve"]
+
+# `qacmock health` GETs /__admin/health on 127.0.0.1:$QACMOCK_PORT (with the bearer token from
+# QACMOCK_ADMIN_TOKEN; the WSDL when QACMOCK_NO_ADMIN=1) and exits 0 or 1. Its own timeout is
+# 3 s, under the 5 s given here.
+HEALTHCHECK --interval=5s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["qacmock", "health"]
+
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["qacmock"]
+CMD ["serve"]

@@ -126,7 +126,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, "_Options"]:
                     "when the admin API is off. Exit 0 when ready, 1 otherwise. Reads the same "
                     "environment variables as serve.")
     health.add_argument("--url", default=None,
-                        help="base URL (default http://127.0.0.1:$QACMOCK_PORT)")
+                        help="base URL (default http://$QACMOCK_HOST:$QACMOCK_PORT, with 127.0.0.1 "
+                             "for an unset or wildcard host)")
     health.add_argument("--timeout", type=_seconds, default=3.0, help="seconds to wait (default 3)")
 
     seed = commands.add_parser(
@@ -134,7 +135,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, "_Options"]:
         description="Create a SQLite database: the default scenario (seed_data/default.json) at a "
                     "scale, or a scenario / export file of your own. The same seed and the same "
                     "Faker version give the same rows.")
-    seed.add_argument("--db", required=True, help="SQLite database file to create")
+    _db_argument(seed, "SQLite database file to create")
     seed.add_argument("--seed", type=int, default=None,
                       help="random seed of the generated items (default: the scenario's)")
     seed.add_argument("--scale", default="default",
@@ -146,13 +147,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, "_Options"]:
     export = commands.add_parser("export", help="write a database's whole content as JSON",
                                  description="Write every row of a database as JSON, to keep scenario "
                                              "data in a repository; 'qacmock seed --from FILE' loads it back.")
-    export.add_argument("--db", required=True, help="SQLite database file to read")
+    _db_argument(export, "SQLite database file to read")
     export.add_argument("--out", required=True, help="JSON file to write ('-' for standard output)")
 
     digest = commands.add_parser("digest", help="print the SHA-256 of a database's content",
                                  description="Print the SHA-256 of every row of every table: two "
                                              "databases with the same digest hold the same data.")
-    digest.add_argument("--db", required=True, help="SQLite database file to read")
+    _db_argument(digest, "SQLite database file to read")
 
     commands.add_parser("wsdl", help="print the WSDL the service serves")
     commands.add_parser("fields", help="list every field of every item type with its provenance")
@@ -161,6 +162,15 @@ def build_parser() -> tuple[argparse.ArgumentParser, "_Options"]:
                              "'contracts diff A B' compares two recordings (see 'qacmock contracts -h')")
 
     return parser, option
+
+
+def _db_argument(parser, text: str):
+    # In the container QACMOCK_DB names the served file, so 'qacmock export' needs no --db there.
+    env = os.environ.get("QACMOCK_DB", "").strip()
+    if env and env != ":memory:":
+        parser.add_argument("--db", default=env, help=f"{text} (default $QACMOCK_DB: {env})")
+    else:
+        parser.add_argument("--db", required=True, help=f"{text} (or set QACMOCK_DB)")
 
 
 class _Options:
@@ -233,7 +243,12 @@ def _health(args) -> int:
     except argparse.ArgumentTypeError as error:
         sys.stderr.write(f"qacmock health: {error} (from QACMOCK_PORT / QACMOCK_NO_ADMIN)\n")
         return 1
-    url = (args.url or f"http://127.0.0.1:{port}").rstrip("/")
+    host = _env("QACMOCK_HOST", "").strip()
+    if host in ("", "0.0.0.0", "::", "[::]"):       # listening everywhere: loopback answers
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    url = (args.url or f"http://{host}:{port}").rstrip("/")
     if no_admin:
         request = urllib.request.Request(url + "/psws/psws.asmx?WSDL")
     else:

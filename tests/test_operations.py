@@ -864,3 +864,40 @@ def test_health_with_the_admin_api_off(no_admin):
 def test_start_up_line_says_how_long_it_took(plain):
     line = next(l for l in plain.text().splitlines() if "serving psws.asmx at" in l)
     assert re.search(r"ready in \d+\.\d\d s$", line), line
+
+
+def test_health_follows_a_specific_host_and_treats_a_wildcard_as_loopback(tmp_path):
+    """A server bound to one address (127.0.0.2) is probed there; 0.0.0.0 is probed on 127.0.0.1."""
+    served = serve(tmp_path, "--host", "127.0.0.2")
+    try:
+        port = str(served.port)
+        assert health(env=clean_env(QACMOCK_PORT=port)).returncode == 1          # 127.0.0.1: nobody
+        found = health(env=clean_env(QACMOCK_PORT=port, QACMOCK_HOST="127.0.0.2"))
+        assert found.returncode == 0, found.stderr
+    finally:
+        stop(served)
+    assert health(env=clean_env(QACMOCK_PORT=str(free_port()), QACMOCK_HOST="0.0.0.0")).returncode == 1
+    everywhere = serve(tmp_path, "--host", "0.0.0.0")
+    try:
+        found = health(env=clean_env(QACMOCK_PORT=str(everywhere.port), QACMOCK_HOST="0.0.0.0"))
+        assert found.returncode == 0, found.stderr
+    finally:
+        stop(everywhere)
+
+
+def test_export_and_digest_read_the_database_from_qacmock_db(tmp_path):
+    db = tmp_path / "served.db"
+    seeded = subprocess.run([sys.executable, "-m", "mockserver.cli", "seed", "--scale", "small"],
+                            capture_output=True, text=True, env=clean_env(QACMOCK_DB=str(db)), timeout=60)
+    assert seeded.returncode == 0, seeded.stderr
+    by_env = subprocess.run([sys.executable, "-m", "mockserver.cli", "digest"], capture_output=True,
+                            text=True, env=clean_env(QACMOCK_DB=str(db)), timeout=60)
+    by_option = subprocess.run([sys.executable, "-m", "mockserver.cli", "digest", "--db", str(db)],
+                               capture_output=True, text=True, env=clean_env(), timeout=60)
+    assert by_env.returncode == 0 and by_env.stdout == by_option.stdout and len(by_env.stdout.strip()) == 64
+    missing = subprocess.run([sys.executable, "-m", "mockserver.cli", "export", "--out", "-"],
+                             capture_output=True, text=True, env=clean_env(), timeout=60)
+    assert missing.returncode == 2 and "--db" in missing.stderr
+    helped = subprocess.run([sys.executable, "-m", "mockserver.cli", "export", "--help"],
+                            capture_output=True, text=True, env=clean_env(), timeout=60)
+    assert "QACMOCK_DB" in helped.stdout

@@ -22,7 +22,7 @@ import pytest
 
 from mockserver import cli
 from mockserver.app import QacMock
-from mockserver.registry import REGISTRY, Xsd
+from mockserver.registry import REGISTRY
 from mockserver.seed import EXPORT_FORMAT, build, default_dataset, digest, scale_counts
 from mockserver.seed import progress as progress_module
 from mockserver.seed.progress import Progress

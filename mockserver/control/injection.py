@@ -29,6 +29,8 @@ from ..registry import REGISTRY
 ACTIONS = ("delay", "http_status", "soap_fault", "malformed", "truncated", "empty", "drop")
 MAX_DELAY_MS = 600_000
 MAX_RULES = 1000
+MAX_TEXT = 10_000
+ACTION_FIELDS = {"http_status": ("status", "body", "content_type"), "soap_fault": ("text", "kind")}
 FAULT_KINDS = {
     # kind → the error whose fault (code, actor psWS.<Kind>Exception) the rule answers with
     "validation": ValidationError,
@@ -190,14 +192,20 @@ def parse_rule(spec) -> dict:
     if action == "delay" and not options["delay_ms"] and not options["delay_max_ms"]:
         raise RuleError("a delay rule needs delay_ms (and optionally delay_max_ms)")
 
+    own = ACTION_FIELDS.get(action, ())
+    for name in sorted(set(spec) & {f for fields in ACTION_FIELDS.values() for f in fields} - set(own)):
+        raise RuleError(f"{name} does not apply to the {action} action")
     if action == "http_status":
-        options["status"] = _integer(spec, "status", 100, 599, 503)
+        options["status"] = _integer(spec, "status", 200, 599, 503)
         body = spec.get("body", "")
         if not isinstance(body, str):
             raise RuleError("body must be a string")
+        if body and options["status"] in (204, 304):
+            raise RuleError(f"status {options['status']} carries no body; leave body out")
         content_type = spec.get("content_type", "text/plain; charset=utf-8")
-        if not isinstance(content_type, str) or not content_type.isprintable():
-            raise RuleError("content_type must be a printable string")
+        if (not isinstance(content_type, str) or not content_type.isascii() or not content_type.isprintable()
+                or not content_type.strip()):
+            raise RuleError("content_type must be printable ASCII, such as 'text/html; charset=utf-8'")
         options |= {"body": body, "content_type": content_type}
     elif action == "soap_fault":
         kind = spec.get("kind", "internal")
@@ -206,12 +214,17 @@ def parse_rule(spec) -> dict:
         text = spec.get("text", AUTHENTICATION_FAILED if kind == "authentication" else "Injected fault.")
         if not isinstance(text, str) or not text.strip():
             raise RuleError("text must be a non-empty string")
+        if len(text) > MAX_TEXT or any(not _xml_char(c) for c in text):
+            raise RuleError(f"text must be at most {MAX_TEXT} characters that XML can carry "
+                            f"(no control characters other than tab and line breaks)")
         options |= {"text": text, "kind": kind}
-    else:
-        for name in ("status", "body", "content_type", "text", "kind"):
-            if name in spec:
-                raise RuleError(f"{name} does not apply to the {action} action")
     return options
+
+
+def _xml_char(c: str) -> bool:
+    code = ord(c)
+    return (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+            or 0x10000 <= code <= 0x10FFFF)
 
 
 def _integer(spec: dict, name: str, low: int | None, high: int | None, default):

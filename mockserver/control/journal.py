@@ -96,10 +96,11 @@ class Journal:
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             raise ValueError("the journal size must be a whole number of entries, 0 to turn it off")
         with self._lock:
-            old = getattr(self, "_entries", ())
+            old = list(getattr(self, "_entries", ()))
+            kept = old[-size:] if size else []
             self.size, self.bodies = size, bool(bodies)
-            self._entries: deque[Entry] = deque(list(old)[-size:] if size else (), maxlen=size or None)
-            self.dropped = getattr(self, "dropped", 0)
+            self._entries: deque[Entry] = deque(kept, maxlen=size or None)
+            self.dropped = getattr(self, "dropped", 0) + len(old) - len(kept)
 
     def settings(self) -> dict:
         with self._lock:
