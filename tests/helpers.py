@@ -135,3 +135,12 @@ def stop_serve(proc):
     if proc.poll() is None:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def json_error(response: requests.Response, status: int = 400) -> str:
+    """The admin API answered ``status`` with a JSON body {"error": "..."}: the message."""
+    assert response.status_code == status, (response.status_code, response.text)
+    assert response.headers["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"} and isinstance(body["error"], str) and body["error"]
+    return body["error"]

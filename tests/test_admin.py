@@ -28,6 +28,7 @@ from mockserver.store import Store
 
 from .conftest import LiveServer
 from .helpers import (
+    json_error,
     BILLING, FAMILY_ALBUM, NS, SCREEN_SAVER, Soap, auth, auth_xml, envelope, post_raw, start_serve,
     stop_serve,
 )
@@ -70,15 +71,6 @@ def counts(live) -> dict:
 
 def post(live, path: str, **kwargs) -> requests.Response:
     return requests.post(admin_url(live, path), timeout=30, **kwargs)
-
-
-def json_error(response: requests.Response, status: int) -> str:
-    """The response is ``status`` with a JSON body {"error": "..."}; the message."""
-    assert response.status_code == status, (response.status_code, response.text)
-    assert response.headers["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"error"} and isinstance(body["error"], str) and body["error"]
-    return body["error"]
 
 
 def add_bug(soap: Soap, title: str, proj_id: int = FAMILY_ALBUM) -> int:

@@ -24,6 +24,7 @@ from mockserver.control.client import AdminClient
 
 from .conftest import LiveServer
 from .helpers import (
+    json_error,
     ADMIN, FAMILY_ALBUM, NS, SCREEN_SAVER, SOAP11, SOAP12, Soap, auth, auth_xml, envelope, fault_text,
     post_raw,
 )
@@ -105,14 +106,6 @@ def rules(server) -> list[dict]:
     response = requests.get(faults_url(server), timeout=10)
     assert response.status_code == 200, response.text
     return response.json()["rules"]
-
-
-def json_error(response: requests.Response, status: int = 400) -> str:
-    assert response.status_code == status, (response.status_code, response.text)
-    assert response.headers["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"error"} and isinstance(body["error"], str) and body["error"]
-    return body["error"]
 
 
 def load(soap: Soap, bug_id: int, **auth_args):

@@ -26,6 +26,7 @@ from mockserver.control.client import AdminClient
 
 from .conftest import LiveServer
 from .helpers import (
+    json_error,
     ADMIN, FAMILY_ALBUM, NS, SCREEN_SAVER, Soap, auth, auth_xml, envelope, fault_text, post_raw,
 )
 
@@ -109,14 +110,6 @@ def settings(server) -> dict:
 
 def put_settings(server, **kwargs) -> requests.Response:
     return requests.put(journal_url(server, "/settings"), timeout=10, **kwargs)
-
-
-def json_error(response: requests.Response, status: int = 400) -> str:
-    assert response.status_code == status, (response.status_code, response.text)
-    assert response.headers["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"error"} and isinstance(body["error"], str) and body["error"]
-    return body["error"]
 
 
 def parse_time(text: str) -> datetime:
