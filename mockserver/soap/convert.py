@@ -6,10 +6,8 @@ date. The domain uses None for both.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
-from ..registry import REGISTRY, Auto, Xsd
-from .models import model_for
+from ..registry import Auto, Xsd
 
 UNSET_DATE = datetime(1, 1, 1)
 
@@ -58,24 +56,3 @@ def plain_in(declared, obj) -> dict | None:
     if obj is None:
         return None
     return {f.name: getattr(obj, f.name, None) for f in declared.fields}
-
-
-_WIRE_UNSET = {Xsd.INT: 0, Xsd.DECIMAL: Decimal(0), Xsd.DATETIME: UNSET_DATE, Xsd.BOOLEAN: False}
-
-
-def item_out(declared, values: dict):
-    cls = model_for(declared.type_name)
-    obj = cls()
-    for f in declared.fields:
-        v = values.get(f.name)
-        if v is None:
-            v = _WIRE_UNSET.get(f.xsd)
-        elif not isinstance(f.xsd, Xsd):
-            # An array of a complex type, e.g. LoginInfo.Projects.
-            item_type = REGISTRY.array_item_type(f.xsd)
-            v = [item_out(item_type, d) for d in v]
-        elif f.double_encoded:
-            v = encode_title(v)
-        if v is not None:
-            setattr(obj, f.name, v)
-    return obj

@@ -4,6 +4,7 @@ from spyne.protocol.soap import Soap11, Soap12
 
 from .envelope import to_bytes, wrap_response
 from .faults import SoapFault, fault_envelope, internal_fault
+from .render import RenderedItems
 
 PARSED_ENVELOPE = "qacmock.envelope"
 FAULT_SPEC = "qacmock.fault"        # the fault a call answered with, for the journal
@@ -39,6 +40,10 @@ class _AsmxMixin:
             spec = error.spec if isinstance(error, SoapFault) else internal_fault(error)
             ctx.transport.req_env[FAULT_SPEC] = spec
             ctx.out_document = fault_envelope(self.version, spec)
+            return
+        result = ctx.out_object[0] if ctx.out_object else None
+        if isinstance(result, RenderedItems):
+            ctx.out_document = result.envelope(self.version)
             return
         super().serialize(ctx, message)
         ctx.out_document = wrap_response(self.version, ctx.out_body_doc[0])

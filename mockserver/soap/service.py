@@ -6,22 +6,17 @@ from spyne import Application, ServiceBase, rpc
 from ..domain.errors import QacError
 from ..domain.service import QacService
 from ..registry import REGISTRY, NS, Operation
-from .convert import item_in, item_out, plain_in
+from .convert import item_in, plain_in
 from .faults import FaultSpec, SoapFault, internal_fault
 from .models import model_for
 from .protocol import AsmxSoap11, AsmxSoap12
+from .render import rendered
 
 
 def _returning(op: Operation, value):
     if value is None or op.returns is None:
         return None
-    declared = REGISTRY.complex_type(op.returns)
-    if declared is not None:
-        return item_out(declared, value)
-    item_type = REGISTRY.array_item_type(op.returns)
-    if item_type is not None:
-        return [item_out(item_type, v) for v in value]
-    return value
+    return rendered(op, value) or value
 
 
 def _run(qac: QacService, op: Operation, args: dict):
