@@ -178,18 +178,28 @@ class QacService:
         derived = [f for f in entity.fields if f.derived and not f.derived.computed_in_sql]
         if not derived:
             return rows
-        defs_by_project = {}
+        by_project = {}
         for row in rows:
             proj_id = row["ProjId"]
-            if proj_id not in defs_by_project:
-                defs_by_project[proj_id] = self.store.custom_field_defs(proj_id, entity.entity_code)
-            defs = defs_by_project[proj_id]
-            names = {d["CustomFieldNbr"]: d["FieldName"] for d in defs}
-            for f in derived:
-                if f.derived is Derivation.CUSTOM_FIELD_NAME:
-                    row[f.name] = names.get(f.derived_from)
-                elif f.derived is Derivation.CUSTOM_FIELD_NAMES:
-                    row[f.name] = [d["FieldName"] for d in defs] or None
-                elif f.derived is Derivation.CUSTOM_FIELD_VALUES:
-                    row[f.name] = [row.get(f"Custom{d['CustomFieldNbr']}") or "" for d in defs] or None
+            if proj_id not in by_project:
+                by_project[proj_id] = self._custom_field_plan(proj_id, entity, derived)
+            names, value_lists = by_project[proj_id]
+            row.update(names)
+            for name, columns in value_lists:
+                row[name] = [row.get(c) or "" for c in columns] or None
         return rows
+
+    def _custom_field_plan(self, proj_id: int, entity: Entity, derived) -> tuple[dict, list]:
+        """A project's custom-field names (the same on every row) and, per value-list field,
+        the columns it lists."""
+        defs = self.store.custom_field_defs(proj_id, entity.entity_code)
+        by_number = {d["CustomFieldNbr"]: d["FieldName"] for d in defs}
+        names, value_lists = {}, []
+        for f in derived:
+            if f.derived is Derivation.CUSTOM_FIELD_NAME:
+                names[f.name] = by_number.get(f.derived_from)
+            elif f.derived is Derivation.CUSTOM_FIELD_NAMES:
+                names[f.name] = [d["FieldName"] for d in defs] or None
+            elif f.derived is Derivation.CUSTOM_FIELD_VALUES:
+                value_lists.append((f.name, [f"Custom{d['CustomFieldNbr']}" for d in defs]))
+        return names, value_lists
