@@ -25,7 +25,7 @@ class QacMock:
     def __init__(self, db: str = ":memory:", dataset: dict | None = None, admin: bool = True,
                  admin_token: str | None = None, journal_size: int = DEFAULT_SIZE,
                  journal_bodies: bool = False, max_body: int = DEFAULT_MAX_BODY,
-                 access_log: str = "text"):
+                 access_log: str = "text", workers: int = 1):
         self.dataset = dataset if dataset is not None else default_dataset()
         self.store = Store(db)
         self.snapshots = Snapshots(self.store)
@@ -37,7 +37,7 @@ class QacMock:
         self.rules = FaultRules()
         self.soap = ControlledFront(SoapFront(build_applications(self.service), max_body),
                                     self.journal, self.rules, access_log)
-        self.admin = AdminApi(self, admin_token) if admin else None
+        self.admin = AdminApi(self, admin_token, workers) if admin else None
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")

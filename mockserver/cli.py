@@ -48,7 +48,7 @@ def main(argv=None) -> int:
     if args.command == "serve":
         from .server import serve as run
 
-        run(args.db, args.host, args.port, args.threads, admin=not args.no_admin,
+        return run(args.db, args.host, args.port, args.threads, workers=args.workers, admin=not args.no_admin,
             admin_token=args.admin_token, shutdown_timeout=args.shutdown_timeout,
             journal_size=args.journal_size, journal_bodies=args.journal_bodies,
             max_body=args.max_body, access_log=args.access_log)
@@ -102,7 +102,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, "_Options"]:
     option("--db", "QACMOCK_DB", ":memory:",
            "SQLite database file, created with the default data when empty; :memory: forgets "
            "everything on exit")
-    option("--threads", "QACMOCK_THREADS", "8", "worker threads", type=_whole(1))
+    option("--threads", "QACMOCK_THREADS", "8", "worker threads (per process)", type=_whole(1))
+    option("--workers", "QACMOCK_WORKERS", "1",
+           "worker processes sharing the port and a --db file; the journal, fault rules and "
+           "snapshots need 1", type=_whole(1))
     option("--no-admin", "QACMOCK_NO_ADMIN", None, "disable the admin API under /__admin/", switch=True)
     option("--admin-token", "QACMOCK_ADMIN_TOKEN", None,
            "require 'Authorization: Bearer TOKEN' on the admin API")

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import socket
 import threading
 import time
 
@@ -11,16 +13,20 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from .app import QacMock
+from .seed import build, default_dataset
+from .store import Store
 
 log = logging.getLogger("qacmock")
 DEFAULT_SHUTDOWN_TIMEOUT = 10.0
 WAKE = 0.2
 
 
-def make_server(app: QacMock, host: str = "127.0.0.1", port: int = 8080, threads: int = 8):
-    """A bound (not yet running) waitress server; port 0 picks a free port."""
-    return create_server(app, host=host, port=port, threads=threads, ident="qacmock",
-                         clear_untrusted_proxy_headers=True)
+def make_server(app: QacMock, host: str = "127.0.0.1", port: int = 8080, threads: int = 8,
+                sockets: list[socket.socket] | None = None):
+    """A bound (not yet running) waitress server; port 0 picks a free port. With ``sockets``,
+    it serves those listening sockets (shared by worker processes) instead."""
+    where = {"sockets": sockets} if sockets else {"host": host, "port": port}
+    return create_server(app, threads=threads, ident="qacmock", clear_untrusted_proxy_headers=True, **where)
 
 
 class GracefulServer:
@@ -71,24 +77,96 @@ class GracefulServer:
 
 
 def serve(db: str, host: str, port: int, threads: int = 8, admin: bool = True,
-          admin_token: str | None = None, shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT, **options):
+          admin_token: str | None = None, shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT,
+          workers: int = 1, **options) -> int:
+    if workers > 1:
+        return _serve_workers(db, host, port, threads, admin, admin_token, shutdown_timeout,
+                              workers, options)
     started = time.perf_counter()
     app = QacMock(db, admin=admin, admin_token=admin_token, **options)
     server = make_server(app, host, port, threads)
     graceful = GracefulServer(server, shutdown_timeout)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, graceful.stop)
-    log.info("qacmock serving psws.asmx at http://%s:%s/psws/psws.asmx (WSDL: ?WSDL), database %s, "
-             "ready in %.2f s", server.effective_host, server.effective_port, db,
-             time.perf_counter() - started)
-    if admin:
-        log.info("admin API at http://%s:%s/__admin/health%s", server.effective_host,
-                 server.effective_port, " (bearer token required)" if admin_token else "")
+    _announce(server.effective_host, server.effective_port, db, admin, admin_token, started)
     try:
         graceful.run()
     finally:
         app.close()
     log.info("qacmock stopped")
+    return 0
 
 
+def _announce(host, port, db, admin, admin_token, started, workers=1):
+    log.info("qacmock serving psws.asmx at http://%s:%s/psws/psws.asmx (WSDL: ?WSDL), database %s, "
+             "ready in %.2f s%s", host, port, db, time.perf_counter() - started,
+             f", {workers} worker processes" if workers > 1 else "")
+    if admin:
+        log.info("admin API at http://%s:%s/__admin/health%s", host, port,
+                 " (bearer token required)" if admin_token else "")
+
+
+def _serve_workers(db, host, port, threads, admin, admin_token, shutdown_timeout, workers, options) -> int:
+    """Several processes serving one listening socket and one SQLite file: the kernel spreads
+    connections across them, SQLite's locks order their writes. The data is built once, here,
+    before forking; journal, fault rules and snapshots stay per process (see AdminApi)."""
+    started = time.perf_counter()
+    if db == ":memory:":
+        raise SystemExit("qacmock serve: --workers needs --db FILE: the workers share one SQLite file")
+    store = Store(db)
+    if store.is_empty():
+        build(store, default_dataset())
+    store.close()
+    listener = socket.create_server((host, port), backlog=1024)
+    bound_port = listener.getsockname()[1]
+    children = []
+    for number in range(1, workers + 1):
+        pid = os.fork()
+        if pid == 0:                                  # pragma: no cover - runs in the child
+            os._exit(_run_worker(number, workers, listener, db, threads, admin, admin_token,
+                                 shutdown_timeout, options))
+        children.append(pid)
+    listener.close()        # the children hold it
+
+    def forward(signum, _frame):
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, forward)
+    _announce(host, bound_port, db, admin, admin_token, started, workers)
+    failed = 0
+    for pid in children:
+        while True:
+            try:
+                _, status = os.waitpid(pid, 0)
+                break
+            except InterruptedError:
+                continue
+        failed += os.waitstatus_to_exitcode(status) != 0
+    log.info("qacmock stopped")
+    return 1 if failed else 0
+
+
+def _run_worker(number, workers, listener, db, threads, admin, admin_token, shutdown_timeout,
+                options) -> int:
+    try:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, signal.SIG_DFL)
+        app = QacMock(db, admin=admin, admin_token=admin_token, workers=workers, **options)
+        server = make_server(app, threads=threads, sockets=[listener])
+        graceful = GracefulServer(server, shutdown_timeout)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, graceful.stop)
+        log.info("worker %d of %d (pid %d) ready", number, workers, os.getpid())
+        try:
+            graceful.run()
+        finally:
+            app.close()
+        return 0
+    except BaseException:          # a worker's failure is reported, never silent
+        log.exception("worker %d failed", number)
+        return 1
 __all__ = ["GracefulServer", "make_server", "serve", "waitress"]

@@ -43,7 +43,7 @@ OPTIONS = {
     "--admin-token": "QACMOCK_ADMIN_TOKEN", "--journal-size": "QACMOCK_JOURNAL_SIZE",
     "--journal-bodies": "QACMOCK_JOURNAL_BODIES", "--max-body": "QACMOCK_MAX_BODY",
     "--access-log": "QACMOCK_ACCESS_LOG", "--shutdown-timeout": "QACMOCK_SHUTDOWN_TIMEOUT",
-    "--log-level": "QACMOCK_LOG_LEVEL",
+    "--log-level": "QACMOCK_LOG_LEVEL", "--workers": "QACMOCK_WORKERS",
 }
 ACCESS_KEYS = ["op", "soap", "user", "project", "status", "ms", "fault", "injected"]
 GET_VERSION = f'<GetVersion xmlns="{NS}"/>'
@@ -682,6 +682,7 @@ ENV_VALUES = [  # variable, value, attribute, parsed, a command-line option and 
     ("QACMOCK_ACCESS_LOG", "json", "access_log", "json", ["--access-log", "off"], "off"),
     ("QACMOCK_SHUTDOWN_TIMEOUT", "2.5", "shutdown_timeout", 2.5, ["--shutdown-timeout", "7"], 7.0),
     ("QACMOCK_LOG_LEVEL", "warning", "log_level", "warning", ["--log-level", "error"], "error"),
+    ("QACMOCK_WORKERS", "3", "workers", 3, ["--workers", "2"], 2),
 ]
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import os
 import re
 from datetime import datetime, timezone
 from urllib.parse import parse_qsl
@@ -50,9 +51,9 @@ class AdminError(Exception):
 
 
 class AdminApi:
-    def __init__(self, mock, token: str | None = None):
+    def __init__(self, mock, token: str | None = None, workers: int = 1):
         # An empty token (QACMOCK_ADMIN_TOKEN= in CI) means none, as the log and client read it.
-        self.mock, self.token = mock, token or None
+        self.mock, self.token, self.workers = mock, token or None, workers
 
     @staticmethod
     def handles(path: str) -> bool:
@@ -86,6 +87,10 @@ class AdminApi:
             self.mock.rules.clear()
             self.mock.journal.clear()
             return "200 OK", {"status": "reset"}
+        if parts[:1] in (["journal"], ["faults"], ["snapshots"]) and self.workers > 1:
+            # Each worker process holds its own; an answer from one of them would mislead.
+            raise AdminError("409 Conflict", f"/__admin/{parts[0]} is not available with {self.workers} "
+                                             f"worker processes: each keeps its own; serve with one worker")
         if parts[:1] == ["journal"]:
             return self._journal(method, parts[1:], environ)
         if parts[:1] == ["faults"]:
@@ -197,6 +202,7 @@ class AdminApi:
     def health(self) -> dict:
         store = self.mock.store
         return {"status": "ready", "version": __version__, "qacomplete_version": QACOMPLETE_VERSION,
+                "workers": self.workers, "pid": os.getpid(),
                 "items": {e.type_name: store.count_rows(e.table) for e in REGISTRY.exposed_entities}}
 
     def seed(self, options: dict) -> dict:

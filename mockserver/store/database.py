@@ -101,8 +101,22 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self):
-        with self.lock, self.db.atomic():
-            yield self
+        """One atomic unit of writes. The outermost takes SQLite's write lock at once (BEGIN
+        IMMEDIATE): with several worker processes on one file, a transaction that read first
+        and wrote later could otherwise fail to upgrade its lock instead of waiting for it."""
+        with self.lock:
+            if self.db.conn.in_transaction:
+                with self.db.atomic():
+                    yield self
+                return
+            self.db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+                self.db.conn.commit()      # deferred foreign keys are checked here
+            except BaseException:
+                if self.db.conn.in_transaction:
+                    self.db.conn.rollback()
+                raise
 
     def _rows(self, sql: str, params=()) -> list[dict]:
         cursor = self.db.conn.execute(sql, params)
