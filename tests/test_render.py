@@ -18,6 +18,7 @@ from lxml import etree
 from mockserver.app import QacMock
 from mockserver.domain.auth import Caller
 from mockserver.registry import NS, REGISTRY, ComplexType, Field, Xsd
+from mockserver.registry.constants import XSI
 from mockserver.soap.convert import UNSET_DATE, encode_title
 from mockserver.soap.models import model_for
 from mockserver.soap.protocol import AsmxSoap11
@@ -45,16 +46,18 @@ def spyne_object(declared, values: dict):
 
 
 def by_spyne(type_name: str, values: dict) -> bytes:
-    parent = etree.Element("parent", nsmap={None: NS})
+    """The item as spyne writes it inside an element declaring the envelope's namespaces."""
+    parent = etree.Element("parent", nsmap={None: NS, "xsi": XSI})
     declared = REGISTRY.complex_type(type_name)
     PROTOCOL.to_parent(None, model_for(type_name), spyne_object(declared, values), parent, NS, type_name)
-    return etree.tostring(parent)
+    written = etree.tostring(parent, encoding="utf-8")     # as envelope.to_bytes writes
+    return written[written.index(b">") + 1:-len(b"</parent>")]
 
 
 def by_writer(type_name: str, values: dict) -> bytes:
-    parent = etree.Element("parent", nsmap={None: NS})
-    write_item(parent, f"{{{NS}}}{type_name}", type_name, values)
-    return etree.tostring(parent)
+    out: list[str] = []
+    write_item(out, type_name, type_name, values)
+    return "".join(out).encode("utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +138,27 @@ def every_type():
 def test_a_type_with_every_wire_type_is_written_as_spyne_writes_it(every_type, data):
     values = data.draw(st.fixed_dictionaries({f.name: VALUES[f.xsd] for f in EVERY_TYPE.fields}))
     assert by_writer(every_type, values) == by_spyne(every_type, values)
+
+
+def test_a_stored_value_xml_cannot_carry_is_a_fault_not_a_broken_answer(tmp_path):
+    """Data written around the service (an imported export, a hand edit) may hold a control
+    character; the answer is then an internal fault naming its reference, as lxml's refusal
+    was before, never ill-formed XML."""
+    import sqlite3
+
+    from .conftest import LiveServer
+    from .helpers import FAMILY_ALBUM, Soap, auth, fault
+
+    db = tmp_path / "odd.db"
+    server = LiveServer(QacMock(str(db)))
+    try:
+        with sqlite3.connect(db) as conn:
+            bug_id = conn.execute("SELECT MIN(BugId) FROM Bugs WHERE ProjId = ?", (FAMILY_ALBUM,)).fetchone()[0]
+            conn.execute("UPDATE Bugs SET Title = ? WHERE BugId = ?", ("bell \x07", bug_id))
+        conn.close()
+        soap = Soap(server.url, "1.1")
+        text = fault(soap, soap.service.Bugs_Load, AuthenticationData=auth(), BugId=bug_id)
+        assert "could not process the request" in text and "reference" in text
+        assert etree.fromstring(etree.tostring(soap.last_response)) is not None
+    finally:
+        server.close()

@@ -7,7 +7,8 @@ from .faults import SoapFault, fault_envelope, internal_fault
 from .render import RenderedItems
 
 PARSED_ENVELOPE = "qacmock.envelope"
-FAULT_SPEC = "qacmock.fault"        # the fault a call answered with, for the journal
+FAULT_SPEC = "qacmock.fault"
+RENDERED = "qacmock.rendered"       # a response written by soap/render.py, as bytes        # the fault a call answered with, for the journal
 
 
 def format_date(cls, value) -> str:
@@ -43,13 +44,19 @@ class _AsmxMixin:
             return
         result = ctx.out_object[0] if ctx.out_object else None
         if isinstance(result, RenderedItems):
-            ctx.out_document = result.envelope(self.version)
+            try:
+                ctx.transport.req_env[RENDERED] = result.to_bytes(self.version)
+            except ValueError as error:        # data XML cannot carry: the client gets a fault
+                spec = internal_fault(error)
+                ctx.transport.req_env[FAULT_SPEC] = spec
+                ctx.out_document = fault_envelope(self.version, spec)
             return
         super().serialize(ctx, message)
         ctx.out_document = wrap_response(self.version, ctx.out_body_doc[0])
 
     def create_out_string(self, ctx, charset=None):
-        ctx.out_string = [to_bytes(ctx.out_document)]
+        rendered = ctx.transport.req_env.pop(RENDERED, None)
+        ctx.out_string = [rendered if rendered is not None else to_bytes(ctx.out_document)]
 
 
 class AsmxSoap11(_AsmxMixin, Soap11):
