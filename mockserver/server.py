@@ -85,16 +85,22 @@ def serve(db: str, host: str, port: int, threads: int = 8, admin: bool = True,
     started = time.perf_counter()
     app = QacMock(db, admin=admin, admin_token=admin_token, **options)
     server = make_server(app, host, port, threads)
+    _run_until_stopped(app, server, shutdown_timeout, lambda: _announce(
+        server.effective_host, server.effective_port, db, admin, admin_token, started))
+    log.info("qacmock stopped")
+    return 0
+
+
+def _run_until_stopped(app: QacMock, server, shutdown_timeout: float, ready):
+    """Serve until SIGTERM or SIGINT, stop gracefully, then close the mock (WAL checkpoint)."""
     graceful = GracefulServer(server, shutdown_timeout)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, graceful.stop)
-    _announce(server.effective_host, server.effective_port, db, admin, admin_token, started)
+    ready()
     try:
         graceful.run()
     finally:
         app.close()
-    log.info("qacmock stopped")
-    return 0
 
 
 def _announce(host, port, db, admin, admin_token, started, workers=1):
@@ -157,14 +163,8 @@ def _run_worker(number, workers, listener, db, threads, admin, admin_token, shut
             signal.signal(signum, signal.SIG_DFL)
         app = QacMock(db, admin=admin, admin_token=admin_token, workers=workers, **options)
         server = make_server(app, threads=threads, sockets=[listener])
-        graceful = GracefulServer(server, shutdown_timeout)
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, graceful.stop)
-        log.info("worker %d of %d (pid %d) ready", number, workers, os.getpid())
-        try:
-            graceful.run()
-        finally:
-            app.close()
+        _run_until_stopped(app, server, shutdown_timeout, lambda: log.info(
+            "worker %d of %d (pid %d) ready", number, workers, os.getpid()))
         return 0
     except BaseException:          # a worker's failure is reported, never silent
         log.exception("worker %d failed", number)

@@ -4,22 +4,15 @@ from spyne.protocol.soap import Soap11, Soap12
 
 from .envelope import to_bytes, wrap_response
 from .faults import SoapFault, fault_envelope, internal_fault
-from .render import RenderedItems
+from .render import RenderedItems, wire_date
 
 PARSED_ENVELOPE = "qacmock.envelope"
-FAULT_SPEC = "qacmock.fault"
-RENDERED = "qacmock.rendered"       # a response written by soap/render.py, as bytes        # the fault a call answered with, for the journal
+FAULT_SPEC = "qacmock.fault"        # the fault a call answered with, for the journal
+RENDERED = "qacmock.rendered"       # a response written by soap/render.py, as bytes
 
 
 def format_date(cls, value) -> str:
-    # [DOC] YYYY-MM-DDTHH:MM:SS[.sss], server local time, no offset; .NET trims trailing zeros.
-    text = value.strftime("%Y-%m-%dT%H:%M:%S") if value.year >= 1000 else (
-        "%04d-%02d-%02dT%02d:%02d:%02d" % (value.year, value.month, value.day,
-                                           value.hour, value.minute, value.second))
-    millis = value.microsecond // 1000
-    if millis:
-        text += (".%03d" % millis).rstrip("0")
-    return text
+    return wire_date(value)
 
 
 class _AsmxMixin:
@@ -38,21 +31,21 @@ class _AsmxMixin:
     def serialize(self, ctx, message):
         if ctx.out_error is not None:
             error = ctx.out_error
-            spec = error.spec if isinstance(error, SoapFault) else internal_fault(error)
-            ctx.transport.req_env[FAULT_SPEC] = spec
-            ctx.out_document = fault_envelope(self.version, spec)
+            self._fault(ctx, error.spec if isinstance(error, SoapFault) else internal_fault(error))
             return
         result = ctx.out_object[0] if ctx.out_object else None
         if isinstance(result, RenderedItems):
             try:
                 ctx.transport.req_env[RENDERED] = result.to_bytes(self.version)
             except ValueError as error:        # data XML cannot carry: the client gets a fault
-                spec = internal_fault(error)
-                ctx.transport.req_env[FAULT_SPEC] = spec
-                ctx.out_document = fault_envelope(self.version, spec)
+                self._fault(ctx, internal_fault(error))
             return
         super().serialize(ctx, message)
         ctx.out_document = wrap_response(self.version, ctx.out_body_doc[0])
+
+    def _fault(self, ctx, spec):
+        ctx.transport.req_env[FAULT_SPEC] = spec
+        ctx.out_document = fault_envelope(self.version, spec)
 
     def create_out_string(self, ctx, charset=None):
         rendered = ctx.transport.req_env.pop(RENDERED, None)

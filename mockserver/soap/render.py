@@ -38,7 +38,7 @@ def _escape(text: str) -> str:
     return text
 
 
-def _date_text(value: datetime) -> str:
+def wire_date(value: datetime) -> str:
     # [DOC] YYYY-MM-DDTHH:MM:SS[.sss], server local time, no offset; .NET trims trailing zeros.
     if value.year >= 1000:
         text = value.isoformat(timespec="seconds")
@@ -51,14 +51,14 @@ def _date_text(value: datetime) -> str:
     return text
 
 
-_UNSET_TEXT[Xsd.DATETIME] = _date_text(UNSET_DATE)
+_UNSET_TEXT[Xsd.DATETIME] = wire_date(UNSET_DATE)
 
 
 def _text(xsd: Xsd, value) -> str:
     if xsd is Xsd.STRING:
         return _escape(value)
     if xsd is Xsd.DATETIME:
-        return _date_text(value)
+        return wire_date(value)
     if xsd is Xsd.BOOLEAN:
         return "true" if value else "false"
     return str(value)
