@@ -19,6 +19,7 @@ from .store import Store
 log = logging.getLogger("qacmock")
 DEFAULT_SHUTDOWN_TIMEOUT = 10.0
 WAKE = 0.2
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def make_server(app: QacMock, host: str = "127.0.0.1", port: int = 8080, threads: int = 8,
@@ -94,8 +95,11 @@ def serve(db: str, host: str, port: int, threads: int = 8, admin: bool = True,
 def _run_until_stopped(app: QacMock, server, shutdown_timeout: float, ready):
     """Serve until SIGTERM or SIGINT, stop gracefully, then close the mock (WAL checkpoint)."""
     graceful = GracefulServer(server, shutdown_timeout)
-    for signum in (signal.SIGTERM, signal.SIGINT):
+    for signum in STOP_SIGNALS:
         signal.signal(signum, graceful.stop)
+    # A worker starts with the stop signals blocked (see _serve_workers): one that came during
+    # start-up is delivered here, to the graceful handler, instead of killing the process.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     ready()
     try:
         graceful.run()
@@ -125,24 +129,41 @@ def _serve_workers(db, host, port, threads, admin, admin_token, shutdown_timeout
     store.close()
     listener = socket.create_server((host, port), backlog=1024)
     bound_port = listener.getsockname()[1]
+    # Stop signals stay blocked until a handler is in place, in the children and here: a SIGTERM
+    # during start-up must stop the workers gracefully, not kill one half-started (exit -15).
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    ready_read, ready_write = os.pipe()
     children = []
     for number in range(1, workers + 1):
         pid = os.fork()
         if pid == 0:                                  # pragma: no cover - runs in the child
+            os.close(ready_read)
             os._exit(_run_worker(number, workers, listener, db, threads, admin, admin_token,
-                                 shutdown_timeout, options))
+                                 shutdown_timeout, options, ready_write))
         children.append(pid)
     listener.close()        # the children hold it
+    os.close(ready_write)
+    stopping = []
 
     def forward(signum, _frame):
+        stopping.append(signum)
         for pid in children:
             try:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
-    for signum in (signal.SIGTERM, signal.SIGINT):
+    for signum in STOP_SIGNALS:
         signal.signal(signum, forward)
-    _announce(host, bound_port, db, admin, admin_token, started, workers)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    # "serving" is said once every worker is ready: each writes a byte, then closes its end, so
+    # the pipe reaches end-of-file when all are ready or gone.
+    with os.fdopen(ready_read, "rb") as pipe:
+        started_workers = len(pipe.read())
+    if started_workers == workers and not stopping:
+        _announce(host, bound_port, db, admin, admin_token, started, workers)
+    elif started_workers < workers:
+        log.error("%d of %d workers did not start; stopping", workers - started_workers, workers)
+        forward(signal.SIGTERM, None)
     failed = 0
     for pid in children:
         while True:
@@ -153,18 +174,20 @@ def _serve_workers(db, host, port, threads, admin, admin_token, shutdown_timeout
                 continue
         failed += os.waitstatus_to_exitcode(status) != 0
     log.info("qacmock stopped")
-    return 1 if failed else 0
+    return 1 if failed or started_workers < workers else 0
 
 
 def _run_worker(number, workers, listener, db, threads, admin, admin_token, shutdown_timeout,
-                options) -> int:
+                options, ready_fd) -> int:
+    def ready():
+        log.info("worker %d of %d (pid %d) ready", number, workers, os.getpid())
+        os.write(ready_fd, b"r")
+        os.close(ready_fd)
+
     try:
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, signal.SIG_DFL)
         app = QacMock(db, admin=admin, admin_token=admin_token, workers=workers, **options)
         server = make_server(app, threads=threads, sockets=[listener])
-        _run_until_stopped(app, server, shutdown_timeout, lambda: log.info(
-            "worker %d of %d (pid %d) ready", number, workers, os.getpid()))
+        _run_until_stopped(app, server, shutdown_timeout, ready)
         return 0
     except BaseException:          # a worker's failure is reported, never silent
         log.exception("worker %d failed", number)

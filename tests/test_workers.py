@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 import requests
@@ -93,3 +94,26 @@ def test_workers_need_a_database_file(tmp_path):
                           capture_output=True, text=True, timeout=30)
     assert done.returncode != 0 and "--workers needs --db FILE" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_sigterm_while_workers_start_stops_them_gracefully(tmp_path):
+    """A stop signal that arrives while a worker is still starting is delivered to its graceful
+    handler once it has one: every process exits 0, none is left behind."""
+    for attempt in range(3):
+        log_path = tmp_path / f"starting-{attempt}.log"
+        with open(log_path, "w") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "mockserver.cli", "serve", "--port", "0", "--workers", "2",
+                 "--db", str(tmp_path / f"starting-{attempt}.db"), "--access-log", "off"],
+                stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        deadline = time.monotonic() + 20
+        while " ready" not in log_path.read_text() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGTERM)     # the other worker is most likely still starting
+        assert proc.wait(timeout=20) == 0, log_path.read_text()
+        pids = [int(line.split("(pid ")[1].split(")")[0])
+                for line in log_path.read_text().splitlines() if "(pid " in line]
+        for pid in pids:
+            with pytest.raises(ProcessLookupError):
+                os.kill(pid, 0)
+        assert "Traceback" not in log_path.read_text()
