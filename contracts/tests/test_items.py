@@ -387,26 +387,78 @@ def test_titles_are_double_encoded_on_output(qac):
     assert "Fish &amp;amp; Chips &amp;#60;b&amp;#62;" in raw
 
 
-@pytest.mark.writes
-@pytest.mark.parametrize("member", ["Title", "Description", "PctComplete"])
-def test_empty_elements_are_rejected(qac, member):
-    """[DOC] "The QAComplete service does not support empty elements in requests. If you add an
-    element to raw XML data of a SOAP request, but do not specify the value of the element, an
-    error will occur"; [DOC] invalid input gives a SOAP fault with HTTP status 500."""
+def _post_with_empty(qac, member: str) -> requests.Response:
     bug = qac.build("Bug", Title=qac.title(f"empty {member}"), StatusCode=bug_status(qac),
-                    Description="filled", PctComplete=10)
+                    Description="filled", PctComplete=10, EstStart=datetime.datetime(2031, 1, 2))
     envelope = raw_request(qac, "Bugs_Add", AuthenticationData=qac.auth(), Bug=bug,
                            SendEmailAlert="N", NewNotes="")
     element = envelope.find(f".//{{{NS}}}Bug/{{{NS}}}{member}")
     assert element is not None
     element.text = ""
     response = post_tree(qac, "Bugs_Add", envelope)
-    if response.status_code == 200:       # accepted after all: delete what it created
-        add_result = result_element(qac, response, "Bugs_Add")
-        qac.track("Bugs", "BugId", int(add_result.text))
+    if response.status_code == 200:       # delete what it created
+        qac.track("Bugs", "BugId", int(result_element(qac, response, "Bugs_Add").text))
+    return response
+
+
+@pytest.mark.writes
+@pytest.mark.parametrize("member", ["PctComplete", "EstStart"])
+def test_empty_value_type_elements_are_rejected(qac, member):
+    """[DOC] "The QAComplete service does not support empty elements in requests. If you add an
+    element to raw XML data of a SOAP request, but do not specify the value of the element, an
+    error will occur"; [DOC] invalid input gives a SOAP fault with HTTP status 500. [INFERRED]
+    this holds for int, decimal and dateTime members, which XmlSerializer cannot read from ""."""
+    response = _post_with_empty(qac, member)
     assert response.status_code == 500, f"<{member}></{member}> was accepted"
     fault = etree.fromstring(response.content).find(f".//{{{ENVELOPE_NS[qac.settings.soap]}}}Fault")
     assert fault is not None
+
+
+@pytest.mark.writes
+def test_an_empty_string_element_is_the_empty_string(qac):
+    """[INFERRED] XmlSerializer reads an empty element of a string member as "": accepted, and the
+    member reads back cleared. Otherwise the documented "Load, change, Update" pattern would fail
+    for every item holding an empty string, as Load returns those as empty elements."""
+    response = _post_with_empty(qac, "Description")
+    new_id = int(result_element(qac, response, "Bugs_Add").text)
+    assert is_cleared(load(qac, BUG, new_id).Description)
+
+
+def _retag(element, name: str):
+    element.tag = f"{{{NS}}}{name}"
+    return element
+
+
+@pytest.mark.writes
+@pytest.mark.parametrize("kind", KINDS, ids=str)
+def test_load_modify_update_round_trip(qac, kind):
+    """[DOC] the how-to chain "Create Defects" then "Change Defect Status": load an item, change
+    it, pass it to Update. The item is added with a title only, so that Load answers with the
+    members' defaults (empty strings among them); the raw Load result goes back to Update
+    element for element with only the title changed, and must be accepted and change only that."""
+    title = qac.title(f"round trip {kind.type_name}")
+    new_id = add(qac, kind, qac.build(kind.type_name, Title=title, **kind_values(qac, kind, "fixed")))
+    before = load(qac, kind, new_id)
+    load_envelope = raw_request(qac, f"{kind.prefix}_Load", AuthenticationData=qac.auth(),
+                                **{kind.id_param: new_id})
+    loaded = result_element(qac, post_tree(qac, f"{kind.prefix}_Load", load_envelope), f"{kind.prefix}_Load")
+    loaded.find(f"{{{NS}}}Title").text = title + " (round trip)"
+
+    envelope = raw_request(qac, f"{kind.prefix}_Update", AuthenticationData=qac.auth(),
+                           **{kind.update_param: qac.build(kind.type_name, Title="placeholder")},
+                           **{kind.update_alert: "N"})
+    placeholder = envelope.find(f".//{{{NS}}}{kind.update_param}")
+    placeholder.getparent().replace(placeholder, _retag(loaded, kind.update_param))
+    response = post_tree(qac, f"{kind.prefix}_Update", envelope)
+    assert response.status_code == 200, response.text[:2000]
+
+    after = load(qac, kind, new_id)
+    assert after.Title == title + " (round trip)"
+    for name in members(qac, kind.type_name):
+        value = getattr(before, name)
+        if name in ("DateUpdated", "UpdateUserId", "UserName") or (isinstance(value, str) and title in value):
+            continue            # stamped by the Update, or the title and its mirrors (ReleaseName, ...)
+        assert getattr(after, name) == value, name
 
 
 # -- status effects and hierarchies ---------------------------------------------------

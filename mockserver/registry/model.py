@@ -182,7 +182,6 @@ class StatusEffect:
 class Param:
     name: str
     type: str                 # an Xsd value, "AuthenticationData" or an item type name
-    allow_empty: bool = False  # documented as meaningful when empty (Condition, NewNotes...)
     required: bool = False
     max_length: int | None = None
 

@@ -16,9 +16,9 @@ def item_operations(entity: Entity) -> list[Operation]:
     if "add" in entity.operations:
         params = [AUTH, Param(entity.item_param["add"], entity.type_name, required=True)]
         if entity.alert_param_add:
-            params.append(Param(entity.alert_param_add, Xsd.STRING.value, allow_empty=True))
+            params.append(Param(entity.alert_param_add, Xsd.STRING.value))
         if entity.new_notes:
-            params.append(Param("NewNotes", Xsd.STRING.value, allow_empty=True))
+            params.append(Param("NewNotes", Xsd.STRING.value))
         ops.append(Operation(name + "Add", "add", tuple(params), Xsd.INT.value, entity.type_name,
                              _rights(entity, Right.ADD)))
     if "load" in entity.operations:
@@ -28,15 +28,15 @@ def item_operations(entity: Entity) -> list[Operation]:
     if "load_by_criteria" in entity.operations:
         ops.append(Operation(name + "LoadByCriteria", "load_by_criteria", (
             AUTH,
-            Param("Condition", Xsd.STRING.value, allow_empty=True, max_length=MAX_CONDITION_LENGTH),
-            Param("Sorting", Xsd.STRING.value, allow_empty=True, max_length=MAX_SORTING_LENGTH),
+            Param("Condition", Xsd.STRING.value, max_length=MAX_CONDITION_LENGTH),
+            Param("Sorting", Xsd.STRING.value, max_length=MAX_SORTING_LENGTH),
             Param("PageSize", Xsd.INT.value, required=True),
             Param("PageNumber", Xsd.INT.value, required=True),
         ), entity.array_type, entity.type_name, _rights(entity, Right.READ)))
     if "update" in entity.operations:
         params = [AUTH, Param(entity.item_param["update"], entity.type_name, required=True)]
         if entity.alert_param_update:
-            params.append(Param(entity.alert_param_update, Xsd.STRING.value, allow_empty=True))
+            params.append(Param(entity.alert_param_update, Xsd.STRING.value))
         ops.append(Operation(name + "Update", "update", tuple(params), None, entity.type_name,
                              _rights(entity, Right.UPDATE)))
     if "delete" in entity.operations:
@@ -48,7 +48,7 @@ def item_operations(entity: Entity) -> list[Operation]:
 
 def _credentials(*extra: Param) -> tuple[Param, ...]:
     # Vendor samples pass AppCode "" to GetLoginInfo.
-    return (Param("AppCode", Xsd.STRING.value, allow_empty=True),
+    return (Param("AppCode", Xsd.STRING.value),
             Param("Email", Xsd.STRING.value, required=True),
             Param("Password", Xsd.STRING.value, required=True)) + extra
 

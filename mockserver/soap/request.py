@@ -1,5 +1,14 @@
 """Checks on the operation element before spyne reads it, so that every bad input gets a fault
-naming the element and value at fault (spyne itself would drop or mangle them)."""
+naming the element and value at fault (spyne itself would drop or mangle them).
+
+What passes is what ASP.NET's XmlSerializer reads [INFERRED]: an empty element is "" for a
+string member and an empty array for an array member, and is refused for int, decimal,
+dateTime and boolean members (XmlSerializer cannot parse "" as those); ``xsi:nil="true"`` is a
+null string, array or object and is refused on those value types; ``xsi:type`` must name the
+declared type (on simple members, any XML Schema built-in type: XmlSerializer does not read it
+there); elements it does not know are ignored. The tree handed on to spyne holds only
+what was checked: unknown elements and the xsi attributes are removed from it.
+"""
 from __future__ import annotations
 
 import re
@@ -10,16 +19,19 @@ from lxml import etree
 
 from ..domain.errors import AuthenticationError, ValidationError
 from ..registry import REGISTRY, NS, Operation, Xsd
+from ..registry.constants import XSD, XSI
 
 INT32 = (-(2 ** 31), 2 ** 31 - 1)
 # XML Schema lexical forms (ASCII only): Python's own parsers accept more ("5_0", "1e3",
 # "Infinity", non-ASCII digits, a space in a date), and spyne or the store would then choke.
-XSD_INT = re.compile(r"[+-]?[0-9]+", re.ASCII)
+XSD_INT = re.compile(r"[+-]?0*([0-9]{1,10})", re.ASCII)
 XSD_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 XSD_DATETIME = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?"
     r"(Z|[+-][0-9]{2}:[0-9]{2})?", re.ASCII)
+XML_SPACE = " \t\r\n"      # what XML Schema's whitespace collapse removes; not Python's str.strip()
 DOTNET_DECIMAL_MAX = Decimal("79228162514264337593543950335")
+XSI_TYPE, XSI_NIL = f"{{{XSI}}}type", f"{{{XSI}}}nil"
 
 
 def _local(el) -> str | None:
@@ -33,20 +45,63 @@ def _is_empty(el) -> bool:
     return len(el) == 0 and not (el.text or "")
 
 
+def _declared_name(type_name: str) -> tuple[str, str]:
+    """The XML Schema type a member is declared with, as (namespace, local name)."""
+    try:
+        xsd = Xsd(type_name)
+    except ValueError:
+        return NS, type_name
+    return (NS, xsd.value) if xsd.is_array else (XSD, xsd.value)
+
+
+def _is_value_type(type_name: str) -> bool:
+    try:
+        return Xsd(type_name).is_value_type
+    except ValueError:
+        return False
+
+
+def _is_nil(el, type_name: str, path: str) -> bool:
+    """Check and remove the xsi attributes of ``el``; True when it is xsi:nil="true"."""
+    given = el.attrib.pop(XSI_TYPE, None)
+    if given is not None:
+        prefix, _, local = given.strip(XML_SPACE).rpartition(":")
+        namespace = el.nsmap.get(prefix or None)
+        declared = _declared_name(type_name)
+        # XmlSerializer reads a simple member's text whatever its xsi:type says (only complex
+        # types look at it), and SOAP::Lite guesses one per value ("0" is xsd:int, a date without
+        # milliseconds xsd:string): any built-in type is ignored there, the text is still checked.
+        simple_guess = declared[0] == XSD and namespace == XSD
+        if (namespace, local) != declared and not simple_guess:
+            raise ValidationError(
+                f'<{path}> has xsi:type="{given}"; it is declared as {{{declared[0]}}}{declared[1]}: '
+                f"send that type or no xsi:type.")
+    nil = el.attrib.pop(XSI_NIL, None)
+    if nil is None or nil.strip(XML_SPACE) in ("false", "0"):
+        return False
+    if nil.strip(XML_SPACE) not in ("true", "1"):
+        raise ValidationError(f'<{path}> has xsi:nil="{nil}"; xsi:nil is true or false.')
+    if len(el) or (el.text or "").strip(XML_SPACE):
+        raise ValidationError(f'<{path}> is xsi:nil="true" but has content.')
+    if _is_value_type(type_name):
+        raise ValidationError(f'<{path}> is xsi:nil="true", but a {type_name} cannot be nil: give it a value.')
+    return True
+
+
 def check_operation_element(op: Operation, element):
+    _operation_attributes(op, element)
     params = {p.name: p for p in op.params}
     present = set()
-    for child in element:
+    for child in list(element):
         name = _local(child)
         param = params.get(name)
         if param is None:
-            continue   # XmlSerializer ignores elements it does not know
+            element.remove(child)   # XmlSerializer ignores elements it does not know
+            continue
+        if _is_nil(child, param.type, name):
+            element.remove(child)   # a null parameter is an absent one
+            continue
         present.add(name)
-        if _is_empty(child):
-            if param.allow_empty:
-                continue
-            raise ValidationError(
-                f"Empty element <{name}> is not supported: leave it out or give it a value.")
         if param.max_length is not None and len(child.text or "") > param.max_length:
             raise ValidationError(
                 f"{name} is {len(child.text)} characters long; the maximum is {param.max_length}.")
@@ -54,6 +109,15 @@ def check_operation_element(op: Operation, element):
     for p in op.params:
         if p.required and p.name not in present and p.name != "AuthenticationData":
             raise ValidationError(f"<{p.name}> is required by {op.name}.")
+
+
+def _operation_attributes(op: Operation, element):
+    # SOAP::Lite writes a call without parameters as <GetVersion xsi:nil="true"/>. The operation
+    # element has no declared type, so any xsi:type on it names nothing and is ignored [INFERRED].
+    element.attrib.pop(XSI_TYPE, None)
+    nil = element.attrib.pop(XSI_NIL, None)
+    if nil is not None and nil.strip(XML_SPACE) in ("true", "1") and len(element):
+        raise ValidationError(f'<{op.name}> is xsi:nil="true" but holds parameters.')
 
 
 def _check_value(type_name: str, el, path: str):
@@ -69,37 +133,45 @@ def _check_value(type_name: str, el, path: str):
         return _check_array("int" if xsd is Xsd.ARRAY_OF_INT else "string", el, path)
     if len(el):
         raise ValidationError(f"<{path}> must hold a {xsd.value} value, not child elements.")
+    if xsd is Xsd.STRING:
+        return      # any text, the empty string included
+    if _is_empty(el):
+        raise ValidationError(f"Empty element <{path}> is not supported for a {xsd.value}: "
+                              f"leave it out or give it a value.")
     _check_scalar(xsd, el.text or "", path)
 
 
 def _check_complex(declared, el, path):
     fields = declared.fields_by_name
-    for child in el:
+    for child in list(el):
         name = _local(child)
         f = fields.get(name)
         if f is None:
+            el.remove(child)
             continue
         child_path = f"{path}.{name}"
-        if _is_empty(child):
-            if declared.type_name == "AuthenticationData":
-                # Blank credentials are bad credentials: the documented authentication fault.
-                raise AuthenticationError()
-            raise ValidationError(
-                f"Empty element <{child_path}> is not supported: leave it out or give it a value.")
-        _check_value(f.xsd.value if isinstance(f.xsd, Xsd) else f.xsd, child, child_path)
+        type_name = f.xsd.value if isinstance(f.xsd, Xsd) else f.xsd
+        if _is_nil(child, type_name, child_path):
+            el.remove(child)
+            continue
+        if _is_empty(child) and declared.type_name == "AuthenticationData":
+            # Blank credentials are bad credentials: the documented authentication fault.
+            raise AuthenticationError()
+        _check_value(type_name, child, child_path)
 
 
 def _check_array(item_type, el, path):
-    for child in el:
+    for child in list(el):
         name = _local(child)
         if name is None:
             continue
         if name != item_type:
             raise ValidationError(f"<{path}> holds <{name}>; its items are <{item_type}> elements.")
-        if item_type in ("int", "string"):
-            _check_value(item_type, child, f"{path}.{item_type}")
-        else:
-            _check_value(item_type, child, path)
+        item_path = f"{path}.{item_type}" if item_type in ("int", "string") else path
+        if _is_nil(child, item_type, item_path):
+            el.remove(child)        # XmlSerializer drops a null item of an array [INFERRED]
+            continue
+        _check_value(item_type, child, item_path)
 
 
 def _is_calendar_date(match) -> bool:
@@ -111,22 +183,25 @@ def _is_calendar_date(match) -> bool:
 
 
 def _check_scalar(xsd: Xsd, text: str, path: str):
-    value = text.strip()
+    value = text.strip(XML_SPACE)
     if xsd is Xsd.INT:
-        if not XSD_INT.fullmatch(value):
-            raise ValidationError(f"{path} '{text}' is not a valid int.")
+        match = XSD_INT.fullmatch(value)
+        if not match and re.fullmatch(r"[+-]?[0-9]+", value, re.ASCII):
+            raise ValidationError(f"{path} {value[:20]}{'…' if len(value) > 20 else ''} is out of the int range.")
+        if not match:
+            raise ValidationError(f"{path} '{text[:100]}' is not a valid int.")
         if not INT32[0] <= int(value) <= INT32[1]:
             raise ValidationError(f"{path} {value} is out of the int range.")
     elif xsd is Xsd.DECIMAL:
         if not XSD_DECIMAL.fullmatch(value):
-            raise ValidationError(f"{path} '{text}' is not a valid decimal.")
+            raise ValidationError(f"{path} '{text[:100]}' is not a valid decimal.")
         if abs(Decimal(value)) > DOTNET_DECIMAL_MAX:
-            raise ValidationError(f"{path} {value} is out of the decimal range.")
+            raise ValidationError(f"{path} {value[:40]} is out of the decimal range.")
     elif xsd is Xsd.DATETIME:
         match = XSD_DATETIME.fullmatch(value)
         if match is None or not _is_calendar_date(match):
             raise ValidationError(
-                f"{path} '{text}' is not a valid dateTime: use YYYY-MM-DDTHH:MM:SS[.sss].")
+                f"{path} '{text[:100]}' is not a valid dateTime: use YYYY-MM-DDTHH:MM:SS[.sss].")
     elif xsd is Xsd.BOOLEAN:
         if value not in ("true", "false", "1", "0"):
-            raise ValidationError(f"{path} '{text}' is not a valid boolean.")
+            raise ValidationError(f"{path} '{text[:100]}' is not a valid boolean.")
