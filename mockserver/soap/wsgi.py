@@ -12,7 +12,8 @@ from lxml import etree
 from spyne.server.wsgi import WsgiApplication
 
 from ..domain.errors import QacError
-from ..registry import REGISTRY, NS
+from ..registry import REGISTRY, NS, Operation
+from .discovery import disco_document, help_page
 from .envelope import CONTENT_TYPES, ENVELOPE_NS
 from .faults import FaultSpec, fault_bytes
 from .protocol import FAULT_SPEC, PARSED_ENVELOPE
@@ -84,6 +85,39 @@ def _content_type(environ) -> tuple[str, dict]:
     return message.get_content_type(), params
 
 
+def _unreadable(element, version: str, expected: Operation | None) -> BadRequest:
+    """What ASP.NET answers when XmlSerializer cannot read the body it was routed to."""
+    got = etree.QName(element)
+    hint = (f"the operation {expected.name} is <{expected.name} xmlns='{NS}'>" if expected
+            else f"psws.asmx operations are elements of namespace '{NS}'")
+    return BadRequest(FaultSpec.framework(
+        f"Server was unable to read request. ---> There is an error in XML document (line "
+        f"{element.sourceline}). ---> <{got.localname} xmlns='{got.namespace or ''}'> was not "
+        f"expected: {hint}."), version, operation=expected and expected.name)
+
+
+def _routed_operation(environ, version: str, params: dict, element) -> Operation:
+    """The operation a request is routed to, as .asmx routes it: by the SOAPAction (SOAP 1.1)
+    or the action parameter (SOAP 1.2) when given, else by the body's element (SOAP 1.2)."""
+    got = etree.QName(element)
+    in_body = REGISTRY.operation(got.localname) if got.namespace == NS else None
+    action = environ.get("HTTP_SOAPACTION") if version == "1.1" else params.get("action")
+    if action is None and version == "1.2":
+        if in_body is None:
+            raise _unreadable(element, version, None)
+        return in_body
+    action = (action or "").strip().strip('"')
+    named = REGISTRY.operation(action[len(NS):]) if action.startswith(NS) else None
+    if named is None:
+        # The text an .asmx server gives when the action routes to no method.
+        raise BadRequest(FaultSpec.framework(
+            f"Server did not recognize the value of HTTP Header SOAPAction: {action}."), version,
+            operation=in_body and in_body.name)
+    if in_body is not named:
+        raise _unreadable(element, version, named)
+    return named
+
+
 class SoapFront:
     def __init__(self, applications: dict, max_body: int = DEFAULT_MAX_BODY):
         self.spyne = {version: WsgiApplication(app) for version, app in applications.items()}
@@ -132,16 +166,15 @@ class SoapFront:
 
     def _get(self, environ, start_response):
         query = {k.lower() for k, _ in parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)}
+        location = self._location(environ)
         if "wsdl" in query:
-            payload = self.wsdl.render(self._location(environ))
-            start_response("200 OK", [("Content-Type", "text/xml; charset=utf-8"),
-                                      ("Content-Length", str(len(payload)))])
-            return [payload]
-        names = "".join(f"<li>{op.name}</li>" for op in REGISTRY.operations)
-        payload = (f"<html><body><h1>Service</h1><p>qacmock psws.asmx. WSDL: <a href='?WSDL'>?WSDL</a>"
-                   f"</p><ul>{names}</ul></body></html>").encode()
-        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
-                                  ("Content-Length", str(len(payload)))])
+            payload, content_type = self.wsdl.render(location), "text/xml; charset=utf-8"
+        elif "disco" in query:
+            payload, content_type = disco_document(location), "text/xml; charset=utf-8"
+        else:
+            payload = help_page(location, (op.name for op in REGISTRY.operations))
+            content_type = "text/html; charset=utf-8"
+        start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(payload)))])
         return [payload]
 
     @staticmethod
@@ -162,21 +195,7 @@ class SoapFront:
         body = self._read_body(environ, version)
         root = self._parse(body, version)
         op_element = self._operation_element(root, version)
-        op_name = etree.QName(op_element).localname
-        op = REGISTRY.operation(op_name) if etree.QName(op_element).namespace == NS else None
-
-        action = (environ.get("HTTP_SOAPACTION") if version == "1.1" else params.get("action"))
-        if action is not None or version == "1.1":
-            action = (action or "").strip().strip('"')
-            if op is None or action != op.soap_action:
-                # The text an .asmx server gives when the action does not route to the body.
-                raise BadRequest(FaultSpec.framework(
-                    f"Server did not recognize the value of HTTP Header SOAPAction: {action}."), version,
-                    operation=op and op.name)
-        if op is None:
-            raise BadRequest(FaultSpec.framework(
-                f"Unknown operation '{op_name}' in namespace '{etree.QName(op_element).namespace}'; "
-                f"psws.asmx operations are in namespace '{NS}'."), version)
+        op = _routed_operation(environ, version, params, op_element)
         try:
             check_operation_element(op, op_element)
         except QacError as error:
