@@ -98,7 +98,9 @@ def pytest_args(args, passthrough: list[str]) -> list[str]:
             selects_tests = True
         else:
             extra.append(arg)
-    command = ["-p", "contracts.plugin"]
+    # The kit runs in one process, in order (its transcripts and clean-up rely on that): the
+    # addopts of the checkout it lives in (xdist's -n) are not for it.
+    command = ["-p", "contracts.plugin", "-o", "addopts="]
     if not any(a == "--rootdir" or a.startswith("--rootdir=") for a in passthrough):
         # Test IDs (and so transcript folder names) read contracts/tests/... wherever the kit
         # is installed, so recordings from two machines line up.
