@@ -2,32 +2,12 @@
 bound to the SOAP 1.1 or 1.2 port (tests/conformance/README.md has the protocol)."""
 from __future__ import annotations
 
-import datetime
-import json
 import sys
 
 import zeep
 from zeep.exceptions import Fault
 
-NS = "http://www.pragmaticsw.com/"
-UNSET = {"int": 0, "decimal": 0, "dateTime": datetime.datetime(1, 1, 1)}
-
-
-def read_config(path):
-    with open(path, encoding="utf-8") as f:
-        return dict(line.rstrip("\n").split("=", 1) for line in f if "=" in line)
-
-
-def decode_title(text):
-    return text.replace("&#60;", "<").replace("&#62;", ">").replace("&amp;", "&")
-
-
-def report(step, action):
-    try:
-        print(json.dumps({"step": step, "ok": True, "data": action()}, ensure_ascii=False), flush=True)
-    except Exception as error:          # reported, then the scenario goes on
-        print(json.dumps({"step": step, "ok": False, "error": f"{type(error).__name__}: {error}"},
-                         ensure_ascii=False), flush=True)
+from python_protocol import NS, UNSET, decode_title, read_config, report  # beside this script
 
 
 def fault_detail(fault: Fault) -> str:
