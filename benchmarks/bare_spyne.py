@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lxml import etree  # noqa: E402
+
+import mockserver.spyne_compat  # noqa: E402,F401  (before spyne: Python 3.12+)
 from spyne import Application, Integer32, ServiceBase, rpc  # noqa: E402
 from spyne.protocol.soap import Soap11  # noqa: E402
 from spyne.server.wsgi import WsgiApplication  # noqa: E402
