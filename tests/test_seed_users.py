@@ -222,6 +222,8 @@ ITEM_AREAS = [
     ItemArea("Releases", "Releases", "Release", "Awaiting Start", extra_reads=("Defects",)),
     ItemArea("Requirements", "FunctionalSpecs", "FunctionalSpec", "Draft"),
     ItemArea("Agile Tasks", "ProjectTasks", "ProjectTask", "Not Started"),
+    ItemArea("Test Library", "Tests", "Test", "New"),
+    ItemArea("Test Sets", "TestSets", "TestSet", "New"),
 ]
 
 

@@ -10,10 +10,19 @@ def label(entity: Entity, field_name: str) -> str:
     return f"{entity.type_name}.{field_name}"
 
 
-def apply_defaults(entity: Entity, item: dict) -> dict:
-    """Writable values as sent, unset ones at their declared default (Update clears to these)."""
+def apply_defaults(entity: Entity, item: dict, kind: str = "add") -> dict:
+    """Values the operation ``kind`` may write, as sent, unset ones at their declared default
+    (Update clears to these)."""
     return {f.name: (item.get(f.name) if item.get(f.name) is not None else f.default)
-            for f in entity.fields if f.writable}
+            for f in entity.fields if f.writable_on(kind)}
+
+
+def check_operation_minimum(entity: Entity, values: dict, kind: str):
+    """The fields an operation needs whatever the project requires (reference §4.3)."""
+    for name in entity.required.get(kind, ()):
+        if values.get(name) in (None, ""):
+            raise ValidationError(f"{label(entity, name)} is required by {entity.prefix}_"
+                                  f"{'Add' if kind == 'add' else 'Update'}.")
 
 
 def entered_status_effects(entity: Entity, values: dict, old_status: str | None) -> list:
@@ -34,7 +43,7 @@ def apply_status_effects(effects: list, values: dict, who: int, when):
 def validate_values(store: Store, entity: Entity, values: dict, proj_id: int):
     """Check every set writable value; canonicalises choice-list values in place."""
     for f in entity.fields:
-        if not f.writable:
+        if not f.writable or f.name not in values:
             continue
         value = values.get(f.name)
         if value is None or value == "":

@@ -10,10 +10,11 @@ from ..registry import LOGIN_ENTITY_AREAS, REGISTRY, Auto, Derivation, Entity, O
 from ..registry.constants import MAX_PAGE_SIZE
 from ..store import Store
 from ..store.where import compile_where
-from . import clock, rules
+from . import clock, rules, test_runs  # noqa: F401  (test_runs registers its lifecycles)
 from .auth import Caller, authenticate, check_credentials
 from .condition import parse_condition
 from .errors import NotFoundError, ValidationError
+from .lifecycle import Context, lifecycle_of
 from .sorting import parse_sorting
 
 
@@ -61,9 +62,10 @@ class QacService:
             new_notes: str | None = None) -> int:
         proj_id = caller.proj_id
         now = clock.now()
+        life, context = lifecycle_of(entity), Context(self.store, caller, proj_id, now)
         with self.store.transaction():
-            values = rules.apply_defaults(entity, item)
-            self._validate(entity, values, proj_id, item_id=None)
+            values = rules.apply_defaults(entity, item, "add")
+            self._validate(entity, values, proj_id, "add", item_id=None)
             for f in entity.fields:
                 if f.auto in (Auto.NOW, Auto.NOW_ON_ADD):
                     values[f.name] = now
@@ -71,9 +73,13 @@ class QacService:
                     values[f.name] = caller.user_id
                 elif f.auto is Auto.PROJECT:
                     values[f.name] = proj_id
+                elif f.auto is Auto.SERVER_SET and f.default is not None:
+                    values[f.name] = f.default
             rules.apply_status_effects(rules.entered_status_effects(entity, values, None), values,
                                        caller.user_id, now)
+            life.before_add(context, values)
             item_id = self.store.insert_item(entity, values, proj_id)
+            life.after_add(context, item_id, values)
             if new_notes:
                 self._add_note(entity, item_id, new_notes, caller, proj_id, now)
             if alert == "Y":
@@ -106,12 +112,14 @@ class QacService:
                 f"{entity.type_name}.{entity.id_field} is required: it names the {entity.type_name} "
                 f"to update.")
         now = clock.now()
+        life = lifecycle_of(entity)
         with self.store.transaction():
             existing = self._visible_item(caller, entity, item_id)
             proj_id = existing["ProjId"]
+            context = Context(self.store, caller, proj_id, now)
             # Update replaces the record: what the client leaves out is cleared [DOC].
-            values = rules.apply_defaults(entity, item)
-            self._validate(entity, values, proj_id, item_id=item_id)
+            values = rules.apply_defaults(entity, item, "update")
+            self._validate(entity, values, proj_id, "update", item_id=item_id)
             for f in entity.fields:
                 if f.auto is Auto.NOW:
                     values[f.name] = now
@@ -120,7 +128,9 @@ class QacService:
             status = entity.status_field
             effects = rules.entered_status_effects(entity, values, existing.get(status) if status else None)
             rules.apply_status_effects(effects, values, caller.user_id, now)
+            life.before_update(context, existing, values)
             self.store.update_item(entity, item_id, values)
+            life.after_update(context, existing, values)
             if alert == "Y":
                 self.store.record_alert(entity.entity_code, item_id, "Update", caller.user_id, now)
 
@@ -147,7 +157,8 @@ class QacService:
                 f"{entity.type_name} {item_id} was not found in project {projects}.")
         return row
 
-    def _validate(self, entity: Entity, values: dict, proj_id: int, item_id: int | None):
+    def _validate(self, entity: Entity, values: dict, proj_id: int, kind: str, item_id: int | None):
+        rules.check_operation_minimum(entity, values, kind)
         rules.validate_values(self.store, entity, values, proj_id)
         rules.check_required(self.store, entity, values, proj_id)
         rules.check_hierarchy(self.store, entity, values, proj_id, item_id)

@@ -4,30 +4,9 @@ Each field carries its provenance (DOC, DOC-SAMPLE, INFERRED, GUESS) so that wha
 wire-faithful and what is reconstructed can be listed from here (``qacmock fields``).
 """
 from .custom_block import custom_block
-from .model import (
-    Area, Auto, Derivation, Entity, Field, Hierarchy, ParentLink, Right, RightCheck,
-    Source, StatusEffect, Xsd,
-)
-
-DOC, SAMPLE, INF, GUESS = Source.DOC, Source.DOC_SAMPLE, Source.INFERRED, Source.GUESS
-S, I, D, DT = Xsd.STRING, Xsd.INT, Xsd.DECIMAL, Xsd.DATETIME
-YES_NO = ("Y", "N")
-
-
-def user_ref(name, source=DOC, **kw):
-    return Field(name, I, source=source, references="User", indexed=True, **kw)
-
-
-def user_name(name, of, source=DOC, max_length=78):
-    return Field(name, S, max_length, source=source, derived=Derivation.USER_NAME, derived_from=of)
-
-
-def folder_fields(source=DOC):
-    return (
-        Field("FolderId", I, source=source, references="Folder", indexed=True),
-        Field("FolderName", S, 511, source=source, derived=Derivation.FOLDER_NAME, derived_from="FolderId"),
-    )
-
+from .field_helpers import GUESS, INF, SAMPLE, YES_NO, D, DT, I, S, folder_fields, user_name, user_ref
+from .model import Area, Auto, Derivation, Entity, Field, Hierarchy, ParentLink, Right, RightCheck, StatusEffect
+from .test_management import TEST_MANAGEMENT
 
 BUG = Entity(
     type_name="Bug", prefix="Bugs", entity_code="Bugs", table="Bugs", id_field="BugId",
@@ -242,4 +221,4 @@ FOLDER = Entity(
     ),
 )
 
-ENTITIES = (BUG, RELEASE, FUNCTIONAL_SPEC, PROJECT_TASK, NOTES, FOLDER)
+ENTITIES = (BUG, RELEASE, FUNCTIONAL_SPEC, PROJECT_TASK) + TEST_MANAGEMENT + (NOTES, FOLDER)

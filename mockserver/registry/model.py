@@ -67,6 +67,11 @@ class Derivation(str, enum.Enum):
     CUSTOM_FIELD_NAME = "custom_field_name"    # name of custom field number `source`
     CUSTOM_FIELD_VALUES = "custom_field_values"
     CUSTOM_FIELD_NAMES = "custom_field_names"
+    # `source` is "RefField.Field": the Field of the record RefField refers to (a test set
+    # item shows its test's FolderName, a run item its run's TestSetName).
+    MIRROR = "mirror"
+    DURATION_TEXT = "duration_text"    # seconds in the field `source` as hh:mm:ss
+    NOTE_COUNT = "note_count"          # how many notes the item has
 
     @property
     def computed_in_sql(self) -> bool:
@@ -98,6 +103,8 @@ class Field:
     # Closed set of values (e.g. ReleaseType).
     allowed: tuple[str, ...] | None = None
     indexed: bool = False
+    # Set by the client on Add only; Update keeps the stored value (a run's TestId).
+    create_only: bool = False
     note: str = ""
 
     def __repr__(self) -> str:
@@ -106,6 +113,9 @@ class Field:
     @property
     def writable(self) -> bool:
         return self.auto is None and self.derived is None
+
+    def writable_on(self, kind: str) -> bool:
+        return self.writable and (kind == "add" or not self.create_only)
 
     @property
     def stored(self) -> bool:
@@ -196,6 +206,12 @@ class Operation:
     rights: tuple[RightCheck, ...] = ()
     authenticated: bool = True
     source: Source = Source.DOC
+    # What each parameter is to the handler: {"item": "Tests", "alert": "SendEMailAlert", ...}.
+    roles: dict = dc_field(default_factory=dict)
+
+    def arg(self, args: dict, role: str, default=None):
+        name = self.roles.get(role)
+        return args.get(name, default) if name else default
 
     @property
     def soap_action(self) -> str:
@@ -214,12 +230,20 @@ class Entity:
     # Parameter element names per operation, e.g. {"add": "FunctionalSpecs", "update": "FunctionalSpec"}.
     item_param: dict[str, str] = dc_field(default_factory=dict)
     id_param: str = ""          # element name of the id on Load / Delete
+    # Where one operation names its id differently (TestSetItems_Delete takes TestSetId [DOC]).
+    id_param_by_kind: dict[str, str] = dc_field(default_factory=dict)
     alert_param_add: str | None = "SendEmailAlert"
     alert_param_update: str | None = "SendEmailAlert"
     new_notes: bool = True     # Add takes NewNotes
     operations: tuple[str, ...] = ("add", "load", "load_by_criteria", "update", "delete")
     # Rights needed on top of the area's own (Releases_* also need Read on Defects).
     extra_rights: tuple[RightCheck, ...] = ()
+    # Per operation kind, rights that replace the area's (adding a test step needs only
+    # Update on the Test Library [DOC]).
+    rights: dict[str, tuple[RightCheck, ...]] = dc_field(default_factory=dict)
+    # Per operation kind, fields every call must set whatever the project requires
+    # (the operation minimums of reference §4.3, e.g. a TestStep's TestId and Step).
+    required: dict[str, tuple[str, ...]] = dc_field(default_factory=dict)
     parents: tuple[ParentLink, ...] = ()
     hierarchy: Hierarchy | None = None
     status_field: str | None = None
@@ -230,6 +254,9 @@ class Entity:
 
     def __repr__(self) -> str:
         return f"Entity({self.type_name})"
+
+    def id_param_of(self, kind: str) -> str:
+        return self.id_param_by_kind.get(kind, self.id_param)
 
     def field(self, name: str) -> Field:
         return self.fields_by_name[name]

@@ -81,6 +81,25 @@ def load_dataset(store: Store, data: dict):
         new_id = service.add(Caller(user["UserId"], user["DeptId"], (proj_id,)), entity, values)
         if "key" in item:
             keys[item["key"]] = new_id
+    # Then what users recorded afterwards (a run's results): each names one existing item by
+    # its field values and sets some of them, through the service like any Update.
+    for change in data.get("updates", []):
+        entity = REGISTRY.entity(change["type"])
+        user = users[change["as"].lower()]
+        caller = Caller(user["UserId"], user["DeptId"], (projects[change["project"]],))
+        existing = store.load_item(entity, _find_one(store, entity, change["where"], keys))
+        service.update(caller, entity, {**existing, **{k: _resolve(v, keys) for k, v in change["values"].items()}})
+
+
+def _find_one(store: Store, entity, where: dict, keys: dict) -> int:
+    """The id of the one item whose fields equal ``where``; a value that is itself an object
+    names the item its field refers to the same way."""
+    equal = {name: _find_one(store, REGISTRY.entity(entity.field(name).references), value, keys)
+             if isinstance(value, dict) else _resolve(value, keys) for name, value in where.items()}
+    found = store.find_items(entity, **equal)
+    if len(found) != 1:
+        raise ValueError(f"{len(found)} {entity.type_name} items match {where}; an update names exactly one")
+    return found[0][entity.id_field]
 
 
 def _resolve(value, keys):

@@ -17,6 +17,7 @@ from ..domain import rules
 from ..registry import REGISTRY, Auto, Entity, Xsd
 from ..store import Store
 from .progress import Progress
+from .test_library import TestLibraryGenerator
 
 BATCH = 2000
 
@@ -49,6 +50,9 @@ class Generator:
                 for type_name, recipe in self.spec["types"].items():
                     self.items(REGISTRY.entity(type_name), recipe, self.counts.get(type_name, 0),
                                project["ProjId"], members)
+                if "test_library" in self.spec:
+                    TestLibraryGenerator(self, self.spec["test_library"]).run(
+                        project["ProjId"], members, self.counts.get("TestRun", 0))
         self.progress.finish()
 
     def releases(self, proj_id: int, members: list[int]):

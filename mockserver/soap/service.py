@@ -19,32 +19,64 @@ def _returning(op: Operation, value):
     return rendered(op, value) or value
 
 
-def _run(qac: QacService, op: Operation, args: dict):
-    kind = op.kind
-    if kind == "get_version":
-        return qac.version()
-    if kind in ("get_login_info", "get_login_info_by_entity"):
-        return qac.login_info(args["AppCode"], args["Email"], args["Password"], args.get("EntityCode"))
-    auth = plain_in(REGISTRY.complex_type("AuthenticationData"), args["AuthenticationData"])
-    caller = qac.authenticate(auth, op)
-    if kind == "get_statuses":
-        return qac.statuses(caller)
+# One handler per kind of operation: (service, operation, its arguments by element name, the
+# authenticated caller or None) -> result. A new kind is one function here plus its
+# declaration in the registry.
+def _get_version(qac, op, args, caller):
+    return qac.version()
+
+
+def _get_login_info(qac, op, args, caller):
+    return qac.login_info(args["AppCode"], args["Email"], args["Password"], args.get("EntityCode"))
+
+
+def _get_statuses(qac, op, args, caller):
+    return qac.statuses(caller)
+
+
+def _add(qac, op, args, caller):
     entity = REGISTRY.entity(op.entity)
-    p = op.params
-    if kind == "add":
-        alert = args.get(entity.alert_param_add) if entity.alert_param_add else None
-        return qac.add(caller, entity, item_in(entity, args[p[1].name]), alert, args.get("NewNotes"))
-    if kind == "load":
-        return qac.load(caller, entity, args[p[1].name])
-    if kind == "load_by_criteria":
-        return qac.load_by_criteria(caller, entity, args["Condition"], args["Sorting"],
-                                    args["PageSize"], args["PageNumber"])
-    if kind == "update":
-        alert = args.get(entity.alert_param_update) if entity.alert_param_update else None
-        return qac.update(caller, entity, item_in(entity, args[p[1].name]), alert)
-    if kind == "delete":
-        return qac.delete(caller, entity, args[p[1].name])
-    raise NotImplementedError(op.kind)
+    return qac.add(caller, entity, item_in(entity, op.arg(args, "item")), op.arg(args, "alert"),
+                   op.arg(args, "notes"))
+
+
+def _load(qac, op, args, caller):
+    return qac.load(caller, REGISTRY.entity(op.entity), op.arg(args, "id"))
+
+
+def _load_by_criteria(qac, op, args, caller):
+    return qac.load_by_criteria(caller, REGISTRY.entity(op.entity), op.arg(args, "condition"),
+                                op.arg(args, "sorting"), op.arg(args, "page_size"),
+                                op.arg(args, "page_number"))
+
+
+def _update(qac, op, args, caller):
+    entity = REGISTRY.entity(op.entity)
+    return qac.update(caller, entity, item_in(entity, op.arg(args, "item")), op.arg(args, "alert"))
+
+
+def _delete(qac, op, args, caller):
+    return qac.delete(caller, REGISTRY.entity(op.entity), op.arg(args, "id"))
+
+
+HANDLERS = {
+    "get_version": _get_version,
+    "get_login_info": _get_login_info,
+    "get_statuses": _get_statuses,
+    "add": _add,
+    "load": _load,
+    "load_by_criteria": _load_by_criteria,
+    "update": _update,
+    "delete": _delete,
+}
+
+
+def _run(qac: QacService, op: Operation, args: dict):
+    caller = None
+    if op.authenticated:
+        auth = plain_in(REGISTRY.complex_type("AuthenticationData"), args["AuthenticationData"])
+        caller = qac.authenticate(auth, op)
+    return HANDLERS[op.kind](qac, op, args, caller)
 
 
 def _handler(qac: QacService, op: Operation):
@@ -63,6 +95,9 @@ def _handler(qac: QacService, op: Operation):
 
 
 def build_service(qac: QacService) -> type:
+    missing = sorted({op.kind for op in REGISTRY.operations} - set(HANDLERS))
+    if missing:
+        raise LookupError(f"no handler for the operation kinds {', '.join(missing)}")
     methods = {}
     for op in REGISTRY.operations:
         kwargs = {"_args": tuple(p.name for p in op.params), "_operation_name": op.name}

@@ -250,6 +250,16 @@ class Store:
             f"SELECT * FROM {quote(view_name(entity))} WHERE {quote(entity.id_field)} = ?", (item_id,))
         return self._decode(entity, row) if row else None
 
+    def find_items(self, entity: Entity, **equal) -> list[dict]:
+        """The items whose fields (registry names) equal the given values, in id order."""
+        conditions = " AND ".join(f"{quote(name)} = ?" for name in equal) or "1"
+        rows = self._rows(f"SELECT * FROM {quote(view_name(entity))} WHERE {conditions} "
+                          f"ORDER BY {quote(entity.id_field)}", list(equal.values()))
+        return [self._decode(entity, row) for row in rows]
+
+    def exists(self, entity: Entity, item_id: int) -> bool:
+        return self.item_project(entity, item_id) is not None
+
     def item_project(self, entity: Entity, item_id: int) -> int | None:
         row = self._one(
             f"SELECT ProjId FROM {quote(entity.table)} WHERE {quote(entity.id_field)} = ?", (item_id,))

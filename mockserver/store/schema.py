@@ -55,6 +55,11 @@ def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+def _literal(text: str) -> str:
+    """A registry constant as an SQL string literal (view definitions cannot take parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def insert_sql(table: str, columns: list[str]) -> str:
     """A parameterised INSERT of ``columns`` (registry or schema names) into ``table``."""
     return (f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) "
@@ -111,6 +116,19 @@ def derived_sql(entity: Entity, f) -> str | None:
                 f"WHERE u.UserId = t.{quote(f.derived_from)})")
     if d is Derivation.FOLDER_NAME:
         return f"(SELECT fo.FolderName FROM Folders fo WHERE fo.FolderId = t.{quote(f.derived_from)})"
+    if d is Derivation.MIRROR:
+        ref, name = f.derived_from.split(".")
+        target = REGISTRY.entity(entity.fields_by_name[ref].references)
+        return (f"(SELECT m.{quote(name)} FROM {quote(view_name(target))} m "
+                f"WHERE m.{quote(target.id_field)} = t.{quote(ref)})")
+    if d is Derivation.DURATION_TEXT:
+        source = entity.fields_by_name[f.derived_from]
+        seconds = f"COALESCE({derived_sql(entity, source) if source.derived else 't.' + quote(source.name)}, 0)"
+        return f"printf('%02d:%02d:%02d', {seconds} / 3600, {seconds} % 3600 / 60, {seconds} % 60)"
+    if d is Derivation.NOTE_COUNT:
+        notes = REGISTRY.entity("Notes")
+        return (f"(SELECT COUNT(*) FROM {quote(notes.table)} n WHERE n.FKId = t.{quote(entity.id_field)} "
+                f"AND n.EntityCode = {_literal(entity.entity_code)})")
     h = entity.hierarchy
     if h is None:
         return None

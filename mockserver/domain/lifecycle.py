@@ -1,0 +1,48 @@
+"""What an item type does beyond the registry's generic rules, found in a table by type name.
+
+Most item types need nothing here: defaults, server-set fields, references, choice lists,
+required fields, status effects and cascades all follow from their declarations. A type whose
+Add or Update has consequences of its own (starting a test run creates its items and step
+results) registers a Lifecycle; the service calls its hooks inside the operation's transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..registry import Entity
+from ..store import Store
+from .auth import Caller
+
+
+@dataclass(frozen=True)
+class Context:
+    store: Store
+    caller: Caller
+    proj_id: int          # the project of the item being written
+    now: datetime
+
+
+class Lifecycle:
+    """The hooks; each does nothing unless a type overrides it. ``values`` are the values being
+    written, which a before-hook may change; ``existing`` is the stored item before Update."""
+
+    def before_add(self, context: Context, values: dict):
+        pass
+
+    def after_add(self, context: Context, item_id: int, values: dict):
+        pass
+
+    def before_update(self, context: Context, existing: dict, values: dict):
+        pass
+
+    def after_update(self, context: Context, existing: dict, values: dict):
+        pass
+
+
+_NOTHING = Lifecycle()
+LIFECYCLES: dict[str, Lifecycle] = {}
+
+
+def lifecycle_of(entity: Entity) -> Lifecycle:
+    return LIFECYCLES.get(entity.type_name, _NOTHING)
