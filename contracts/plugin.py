@@ -110,4 +110,8 @@ def pytest_terminal_summary(terminalreporter, config):
         for created, why in target.leftovers:
             terminalreporter.write_line(f"  {created.prefix} {created.item_id} in project {created.proj_id}: {why}")
     else:
-        terminalreporter.write_line("every item the run created was deleted")
+        terminalreporter.write_line("every item the run created was deleted" + (
+            ", but for the test runs below" if target.kept else ""))
+    if target.kept:
+        ids = ", ".join(str(created.item_id) for created, _ in target.kept)
+        terminalreporter.write_line(f"kept {len(target.kept)} test run(s) ({ids}): {target.kept[0][1]}")

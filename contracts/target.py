@@ -104,6 +104,7 @@ class Target:
         self.service = self.client.bind("Service", port)
         self.created: list[Created] = []
         self.leftovers: list[tuple[Created, str]] = []
+        self.kept: list[tuple[Created, str]] = []
         self.account = self.login(settings.email, settings.password, settings.project)
 
     @property
@@ -160,6 +161,11 @@ class Target:
     # -- what the run creates --------------------------------------------------------
     def track(self, prefix: str, id_param: str, item_id: int, proj_id: int | None = None):
         self.created.append(Created(prefix, id_param, item_id, proj_id or self.account.proj_id))
+        return item_id
+
+    def keep(self, prefix: str, item_id: int, why: str):
+        """An item the run creates and cannot delete (a test run: SOAP has no TestRuns_Delete)."""
+        self.kept.append((Created(prefix, "", item_id, self.account.proj_id), why))
         return item_id
 
     def forget(self, prefix: str, item_id: int):

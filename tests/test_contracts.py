@@ -83,6 +83,9 @@ def contract_dataset() -> dict:
         for name, value in item["values"].items():
             if name.endswith("UserId") and isinstance(value, int):
                 item["values"][name] = user_ids[value]
+    for change in data.get("updates", []):
+        change["project"] = project_names[change["project"]]
+        change["as"] = emails[change["as"]]
     return data
 
 
@@ -173,7 +176,9 @@ def test_the_kit_passes_against_a_mock_with_other_data(full_runs, run):
     assert result.count("failure") == 0 and result.count("error") == 0, result.with_outcome("failure")
     assert result.count("passed") >= 40, result.cases
     assert any(name.startswith("contracts.tests.test_service") for name in result.with_outcome("passed"))
-    assert "every item the run created was deleted" in result.output
+    assert "every item the run created was deleted, but for the test runs below" in result.output
+    assert any(name.startswith("contracts.tests.test_test_runs") for name in result.with_outcome("passed"))
+    assert "kept 5 test run(s)" in result.output
 
 
 def test_writing_tests_run_against_localhost_and_the_second_user_tests_run(full_runs):
