@@ -12,7 +12,8 @@ def provenance_report() -> str:
             if f.name.startswith(("Custom", "CustomFieldName")) and f.name[-1].isdigit() and f.name not in (
                     "Custom1", "Custom11", "CustomFieldName1"):
                 continue   # the custom block: shown by its first members
-            set_by = f.auto.value if f.auto else (f"derived: {f.derived.value}" if f.derived else "client")
+            set_by = f.auto.value if f.auto else (f"derived: {f.derived.value}" if f.derived else
+                                                  "client, on Add only" if f.create_only else "client")
             lines.append(f"| {n} | {f.name} | {getattr(f.xsd, 'value', f.xsd)} | {f.max_length or ''} | "
                          f"{f.source.value} | {set_by} | {f.note} |")
         lines.append("")
