@@ -11,7 +11,8 @@ import pytest
 from mockserver.app import QacMock
 
 from ..conftest import LiveServer
-from .scenario import CHECKS, STEPS, Run, config, expected_page, parse_report, write_config
+from .scenario import (CHECKS, STEPS, Run, config, expected_page, parse_report, prepare_ci_reporter,
+                       write_config)
 from .stacks import STACKS
 
 CLIENT_TIMEOUT = 300
@@ -49,14 +50,15 @@ class Runs:
             command = self.command(stack)
             server = LiveServer(QacMock(":memory:", journal_bodies=True, access_log="off"))
             self.servers.append(server)
-            settings = config(server.url, version)
+            ci = prepare_ci_reporter(server.url)
+            settings = config(server.url, version, ci)
             expected = expected_page(server.url, settings)
             path = self.tmp_factory.mktemp(f"{stack.name}-{version}") / "config.properties"
             write_config(path, settings)
             done = subprocess.run(command + [str(path)], capture_output=True, text=True,
                                   encoding="utf-8", timeout=CLIENT_TIMEOUT)
             output = f"exit {done.returncode}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
-            self.runs[key] = Run(stack.name, version, server.url, server.base, settings, expected,
+            self.runs[key] = Run(stack.name, version, server.url, server.base, settings, expected, ci,
                                  parse_report(done.stdout), output)
         return self.runs[key]
 

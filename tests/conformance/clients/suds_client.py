@@ -97,6 +97,28 @@ def main(path):
             return {"fault": fault_detail(error)}
         raise AssertionError("no fault")
 
+    def ci_reporter():
+        def by_criteria(prefix, type_name, condition, sorting=""):
+            found = getattr(service, prefix + "_LoadByCriteria")(auth, condition, sorting, 200, 1)
+            return getattr(found, type_name, []) if found else []
+
+        (test_set,) = by_criteria("TestSets", "TestSet", c["set_condition"])
+        run_id = service.TestRuns_Add(auth, new("TestRun", TestSetId=test_set.TestSetId), "N")
+        items = by_criteria("TestRunItems", "TestRunItem", c["items_condition"].replace("{run}", str(run_id)), "Seq")
+        result_count = 0
+        for item in items:
+            condition = c["results_condition"].replace("{item}", str(item.TestRunItemId))
+            for result in by_criteria("TestRunResults", "TestRunResult", condition, "Seq"):
+                result.StatusCode, result.ActualResults = "Passed", c["actual_results"]
+                service.TestRunResults_Update(auth, result, "N")
+                result_count += 1
+            item.StatusCode, item.RunTime = "Passed", int(c["run_time"])
+            service.TestRunItems_Update(auth, item, "N")
+        run = service.TestRuns_Load(auth, run_id)
+        return {"set_id": test_set.TestSetId, "run_id": run_id, "item_ids": [i.TestRunItemId for i in items],
+                "result_count": result_count, "status": run.StatusCode, "nbr_tests": run.NbrTests,
+                "nbr_passed": run.NbrPassed, "run_time_formated": run.RunTimeFormated}
+
     report("get_version", lambda: {"version": service.GetVersion()})
     report("get_login_info", login)
     report("load_by_criteria", lbc)
@@ -109,6 +131,7 @@ def main(path):
     report("release_cascade", cascade)
     report("wrong_passcode", wrong_passcode)
     report("delete_bug", delete_bug)
+    report("ci_reporter", ci_reporter)
 
 
 if __name__ == "__main__":

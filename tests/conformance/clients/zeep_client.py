@@ -92,6 +92,29 @@ def main(path):
             return {"fault": fault_detail(error)}
         raise AssertionError("no fault")
 
+    def ci_reporter():
+        def by_criteria(prefix, condition, sorting=""):
+            return getattr(service, prefix + "_LoadByCriteria")(
+                AuthenticationData=auth, Condition=condition, Sorting=sorting, PageSize=200, PageNumber=1) or []
+
+        (test_set,) = by_criteria("TestSets", c["set_condition"])
+        run_id = service.TestRuns_Add(AuthenticationData=auth, TestRun=new("TestRun", TestSetId=test_set.TestSetId),
+                                      SendEmailAlert="N")
+        items = by_criteria("TestRunItems", c["items_condition"].replace("{run}", str(run_id)), "Seq")
+        result_count = 0
+        for item in items:
+            condition = c["results_condition"].replace("{item}", str(item.TestRunItemId))
+            for result in by_criteria("TestRunResults", condition, "Seq"):
+                result.StatusCode, result.ActualResults = "Passed", c["actual_results"]
+                service.TestRunResults_Update(AuthenticationData=auth, TestRunResult=result, SendEmailAlert="N")
+                result_count += 1
+            item.StatusCode, item.RunTime = "Passed", int(c["run_time"])
+            service.TestRunItems_Update(AuthenticationData=auth, TestRunItem=item, SendEmailAlert="N")
+        run = service.TestRuns_Load(AuthenticationData=auth, TestRunId=run_id)
+        return {"set_id": test_set.TestSetId, "run_id": run_id, "item_ids": [i.TestRunItemId for i in items],
+                "result_count": result_count, "status": run.StatusCode, "nbr_tests": run.NbrTests,
+                "nbr_passed": run.NbrPassed, "run_time_formated": run.RunTimeFormated}
+
     report("get_version", lambda: {"version": service.GetVersion()})
     report("get_login_info", login)
     report("load_by_criteria", lbc)
@@ -107,6 +130,7 @@ def main(path):
     report("release_cascade", cascade)
     report("wrong_passcode", wrong_passcode)
     report("delete_bug", delete_bug)
+    report("ci_reporter", ci_reporter)
 
 
 if __name__ == "__main__":

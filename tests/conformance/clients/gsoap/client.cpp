@@ -438,6 +438,85 @@ int main(int argc, char **argv) {
         throw std::runtime_error("no fault");
     });
 
+    // A CI reporter: run the test set, record every step and test as passed on the loaded objects.
+    report("ci_reporter", [&] {
+        std::string no_sorting, seq = "Seq", passed = "Passed";
+        auto criteria = [&](auto &request, std::string *condition, std::string *sorting) {
+            request.AuthenticationData = &auth;
+            request.Condition = condition;
+            request.Sorting = sorting;
+            request.PageSize = 200;
+            request.PageNumber = 1;
+        };
+        _ns1__TestSets_USCORELoadByCriteria sets_request;
+        criteria(sets_request, &c["set_condition"], &no_sorting);
+        _ns1__TestSets_USCORELoadByCriteriaResponse sets;
+        check(soap, proxy.TestSets_USCORELoadByCriteria(&sets_request, sets));
+        if (!sets.TestSets_USCORELoadByCriteriaResult || sets.TestSets_USCORELoadByCriteriaResult->TestSet.size() != 1)
+            throw std::runtime_error("not one test set found");
+        int set_id = sets.TestSets_USCORELoadByCriteriaResult->TestSet[0]->TestSetId;
+
+        _ns1__TestRuns_USCOREAdd add_request;
+        add_request.AuthenticationData = &auth;
+        add_request.TestRun = soap_new_ns1__TestRun(soap);
+        add_request.TestRun->TestSetId = set_id;
+        add_request.SendEmailAlert = &no;
+        _ns1__TestRuns_USCOREAddResponse added;
+        check(soap, proxy.TestRuns_USCOREAdd(&add_request, added));
+        int run_id = added.TestRuns_USCOREAddResult;
+
+        std::string items_condition = replace_all(c["items_condition"], "{run}", std::to_string(run_id));
+        _ns1__TestRunItems_USCORELoadByCriteria items_request;
+        criteria(items_request, &items_condition, &seq);
+        _ns1__TestRunItems_USCORELoadByCriteriaResponse items;
+        check(soap, proxy.TestRunItems_USCORELoadByCriteria(&items_request, items));
+        std::vector<int> item_ids;
+        int result_count = 0;
+        if (ns1__ArrayOfTestRunItem *loaded_items = items.TestRunItems_USCORELoadByCriteriaResult)
+            for (ns1__TestRunItem *item : loaded_items->TestRunItem) {
+                std::string condition = replace_all(c["results_condition"], "{item}",
+                                                    std::to_string(item->TestRunItemId));
+                _ns1__TestRunResults_USCORELoadByCriteria results_request;
+                criteria(results_request, &condition, &seq);
+                _ns1__TestRunResults_USCORELoadByCriteriaResponse results;
+                check(soap, proxy.TestRunResults_USCORELoadByCriteria(&results_request, results));
+                if (ns1__ArrayOfTestRunResult *loaded_results = results.TestRunResults_USCORELoadByCriteriaResult)
+                    for (ns1__TestRunResult *result : loaded_results->TestRunResult) {
+                        result->StatusCode = &passed;
+                        result->ActualResults = &c["actual_results"];
+                        _ns1__TestRunResults_USCOREUpdate request;
+                        request.AuthenticationData = &auth;
+                        request.TestRunResult = result;
+                        request.SendEmailAlert = &no;
+                        _ns1__TestRunResults_USCOREUpdateResponse response;
+                        check(soap, proxy.TestRunResults_USCOREUpdate(&request, response));
+                        ++result_count;
+                    }
+                item->StatusCode = &passed;
+                item->RunTime = std::stoi(c["run_time"]);
+                _ns1__TestRunItems_USCOREUpdate request;
+                request.AuthenticationData = &auth;
+                request.TestRunItem = item;
+                request.SendEmailAlert = &no;
+                _ns1__TestRunItems_USCOREUpdateResponse response;
+                check(soap, proxy.TestRunItems_USCOREUpdate(&request, response));
+                item_ids.push_back(item->TestRunItemId);
+            }
+
+        _ns1__TestRuns_USCORELoad load_request;
+        load_request.AuthenticationData = &auth;
+        load_request.TestRunId = run_id;
+        _ns1__TestRuns_USCORELoadResponse loaded;
+        check(soap, proxy.TestRuns_USCORELoad(&load_request, loaded));
+        ns1__TestRun *run = loaded.TestRuns_USCORELoadResult;
+        return "{\"set_id\": " + std::to_string(set_id) + ", \"run_id\": " + std::to_string(run_id) +
+               ", \"item_ids\": " + json(item_ids) + ", \"result_count\": " + std::to_string(result_count) +
+               ", \"status\": " + json(run->StatusCode ? run->StatusCode->c_str() : nullptr) +
+               ", \"nbr_tests\": " + std::to_string(run->NbrTests) + ", \"nbr_passed\": " +
+               std::to_string(run->NbrPassed) + ", \"run_time_formated\": " +
+               json(run->RunTimeFormated ? run->RunTimeFormated->c_str() : nullptr) + "}";
+    });
+
     proxy.destroy();
     return 0;
 }

@@ -152,6 +152,37 @@ async function main(path) {
     const error = await expectFault(service.Bugs_Load({ AuthenticationData: auth, BugId: state.bug }));
     return { fault: faultDetail(error) };
   });
+
+  await report('ci_reporter', async () => {
+    const byCriteria = async (prefix, type, condition, sorting = '') => {
+      const result = (await service[`${prefix}_LoadByCriteria`]({
+        AuthenticationData: auth, Condition: condition, Sorting: sorting, PageSize: 200, PageNumber: 1,
+      }))[`${prefix}_LoadByCriteriaResult`];
+      return (result && result[type]) || [];
+    };
+    const [set] = await byCriteria('TestSets', 'TestSet', c.set_condition);
+    const runId = (await service.TestRuns_Add({
+      AuthenticationData: auth, TestRun: { TestSetId: set.TestSetId }, SendEmailAlert: 'N',
+    })).TestRuns_AddResult;
+    const items = await byCriteria('TestRunItems', 'TestRunItem', c.items_condition.replace('{run}', runId), 'Seq');
+    let resultCount = 0;
+    for (const item of items) {
+      const condition = c.results_condition.replace('{item}', item.TestRunItemId);
+      for (const result of await byCriteria('TestRunResults', 'TestRunResult', condition, 'Seq')) {
+        result.StatusCode = 'Passed';
+        result.ActualResults = c.actual_results;
+        await service.TestRunResults_Update({ AuthenticationData: auth, TestRunResult: result, SendEmailAlert: 'N' });
+        resultCount += 1;
+      }
+      item.StatusCode = 'Passed';
+      item.RunTime = Number(c.run_time);
+      await service.TestRunItems_Update({ AuthenticationData: auth, TestRunItem: item, SendEmailAlert: 'N' });
+    }
+    const run = (await service.TestRuns_Load({ AuthenticationData: auth, TestRunId: runId })).TestRuns_LoadResult;
+    return { set_id: set.TestSetId, run_id: runId, item_ids: items.map((i) => i.TestRunItemId),
+             result_count: resultCount, status: run.StatusCode, nbr_tests: run.NbrTests, nbr_passed: run.NbrPassed,
+             run_time_formated: run.RunTimeFormated };
+  });
 }
 
 main(process.argv[2]).catch((error) => {
