@@ -321,6 +321,8 @@ def test_conditions_on_run_fields(soap11, library):
         cond("opGT", field("Seq"), const(1)),
         cond("opNULL", field("DateFinished")))), "Seq DESC", 200, 1)
     assert [(i.Seq, i.TestId) for i in items] == [(3, library["tests"][2]), (2, library["tests"][1])]
+    by_name = service.TestRunItems_LoadByCriteria(auth(), equal("TestRunId", run), "TestName DESC", 200, 1)
+    assert [i.TestId for i in by_name] == library["tests"][::-1]
     steps = service.TestSteps_LoadByCriteria(auth(), equal("Title", f"Query {library['marker']} 3"), "Seq", 200, 1)
     assert [s.Step for s in steps] == ["step 3.1", "step 3.2", "step 3.3", "step 3.4"]
 

@@ -151,6 +151,15 @@ def test_the_runs_status_reaches_its_awaiting_items(soap, three):
     assert {(i.StatusCode, i.DateFinished > UNSET_DATE) for i in run_items(soap, other)} == {("Passed", True)}
 
 
+@pytest.mark.parametrize("run_time", [-1, 7 * 24 * 3600 + 1])
+def test_a_run_time_is_zero_to_a_week(soap, three, run_time):
+    """[INFERRED] seconds cannot be negative, and a week bounds one test (the run's total stays an int)."""
+    (item,) = run_items(soap, start_run(soap, TestId=three[0][0]))
+    text = fault(soap, soap.service.TestRunItems_Update, auth(), _with(item, StatusCode="Passed", RunTime=run_time), "N")
+    assert f"TestRunItem.RunTime {run_time} is out of range: it must be 0 to 604800." in text
+    assert soap.service.TestRunItems_Load(auth(), item.TestRunItemId).StatusCode == "Awaiting Run"
+
+
 def test_a_failed_critical_step_blocks_the_steps_after_it(soap):
     """[DOC] a result is Blocked when a previous critical step (IsStoppedOnFail) failed."""
     test_id, _ = add_test(soap, f"Critical {tag()}", ["zero", "one", ("two", True), "three", "four"])

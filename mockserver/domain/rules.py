@@ -59,8 +59,21 @@ def validate_values(store: Store, entity: Entity, values: dict, proj_id: int):
                     f"use one of: {', '.join(f.allowed)}.")
             if f.choice_list:
                 values[f.name] = _choice(store, entity, f, value, proj_id)
+        if f.xsd is Xsd.INT and not _within(f, value):
+            raise ValidationError(f"{label(entity, f.name)} {value} is out of range: it must be "
+                                  f"{_bounds(f)}.")
         if f.references:
             _check_reference(store, entity, f, value, proj_id)
+
+
+def _within(f, value: int) -> bool:
+    return (f.minimum is None or value >= f.minimum) and (f.maximum is None or value <= f.maximum)
+
+
+def _bounds(f) -> str:
+    if f.maximum is None:
+        return f"{f.minimum} or more"
+    return f"{f.maximum} or less" if f.minimum is None else f"{f.minimum} to {f.maximum}"
 
 
 def _choice(store, entity, f, value, proj_id):

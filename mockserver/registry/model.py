@@ -102,6 +102,9 @@ class Field:
     double_encoded: bool = False
     # Closed set of values (e.g. ReleaseType).
     allowed: tuple[str, ...] | None = None
+    # Bounds of an int (a run time cannot be negative).
+    minimum: int | None = None
+    maximum: int | None = None
     indexed: bool = False
     # Set by the client on Add only; Update keeps the stored value (a run's TestId).
     create_only: bool = False

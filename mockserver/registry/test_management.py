@@ -14,6 +14,9 @@ ITEM_STATUSES = ("Awaiting Run", "Passed", "Failed", "Blocked", "Skipped")
 RESULT_STATUSES = ("Awaiting Run", "Passed", "Failed", "Blocked")
 FINISHED_ITEM_STATUSES = ("Passed", "Failed", "Blocked")
 EXECUTION_TYPES = ("Manual", "Auto")
+# A test that runs for more than a week is a client's mistake; the bound also keeps a run's
+# total within the int the wire carries for thousands of items.
+MAX_RUN_TIME = 7 * 24 * 3600
 
 LIBRARY, SETS = Area.TEST_LIBRARY, Area.TEST_SETS
 
@@ -241,7 +244,8 @@ TEST_RUN_ITEM = Entity(
         Field("StatusCode", S, 100, allowed=ITEM_STATUSES, indexed=True),
         set_by_server("DateStarted", DT),
         set_by_server("DateFinished", DT),
-        Field("RunTime", I, default=0, note="seconds, as the client reports it"),
+        Field("RunTime", I, default=0, minimum=0, maximum=MAX_RUN_TIME,
+              note="seconds, as the client reports it; [INFERRED] at most a week"),
         Field("RunTimeFormated", S, 100, derived=Derivation.DURATION_TEXT, derived_from="RunTime",
               note="hh:mm:ss (sic spelling)"),
         set_by_server("IsStoppedOnFail", S, 1),
