@@ -16,50 +16,65 @@ def _item_op(entity: Entity, kind: str, right: Right, params: list[Param], retur
                      entity.type_name, _rights(entity, kind, right), roles=roles)
 
 
+def _with_item(entity: Entity, kind: str, alert: str | None, notes: bool) -> tuple[list[Param], dict]:
+    item = entity.item_param[kind]
+    params, roles = [AUTH, Param(item, entity.type_name, required=True)], {"item": item}
+    if alert:
+        params.append(Param(alert, Xsd.STRING.value))
+        roles["alert"] = alert
+    if notes:
+        params.append(Param("NewNotes", Xsd.STRING.value))
+        roles["notes"] = "NewNotes"
+    return params, roles
+
+
+def _by_id(entity: Entity, kind: str) -> tuple[list[Param], dict]:
+    id_param = entity.id_param_of(kind)
+    return [AUTH, Param(id_param, Xsd.INT.value, required=True)], {"id": id_param}
+
+
+def _add(entity: Entity) -> Operation:
+    params, roles = _with_item(entity, "add", entity.alert_param_add, entity.new_notes)
+    return _item_op(entity, "add", Right.ADD, params, Xsd.INT.value, roles)
+
+
+def _load(entity: Entity) -> Operation:
+    params, roles = _by_id(entity, "load")
+    return _item_op(entity, "load", Right.READ, params, entity.type_name, roles)
+
+
+def _load_by_criteria(entity: Entity) -> Operation:
+    return _item_op(entity, "load_by_criteria", Right.READ, [
+        AUTH,
+        Param("Condition", Xsd.STRING.value, max_length=MAX_CONDITION_LENGTH),
+        Param("Sorting", Xsd.STRING.value, max_length=MAX_SORTING_LENGTH),
+        Param("PageSize", Xsd.INT.value, required=True),
+        Param("PageNumber", Xsd.INT.value, required=True),
+    ], entity.array_type, {"condition": "Condition", "sorting": "Sorting",
+                           "page_size": "PageSize", "page_number": "PageNumber"})
+
+
+def _update(entity: Entity) -> Operation:
+    params, roles = _with_item(entity, "update", entity.alert_param_update, False)
+    return _item_op(entity, "update", Right.UPDATE, params, None, roles)
+
+
+def _delete(entity: Entity) -> Operation:
+    params, roles = _by_id(entity, "delete")
+    return _item_op(entity, "delete", Right.DELETE, params, None, roles)
+
+
 OPERATION_SUFFIX = {"add": "Add", "load": "Load", "load_by_criteria": "LoadByCriteria",
                     "update": "Update", "delete": "Delete"}
+# How each kind of item operation is declared from its item type; a type lists the kinds it has.
+ITEM_OPERATION_BUILDERS = {"add": _add, "load": _load, "load_by_criteria": _load_by_criteria,
+                           "update": _update, "delete": _delete}
 
 
 def item_operations(entity: Entity) -> list[Operation]:
-    """The standard Add/Load/LoadByCriteria/Update/Delete set of one item type, as far as
-    the type has them, with the parameter names the type declares."""
-    ops = []
-    if "add" in entity.operations:
-        item = entity.item_param["add"]
-        params, roles = [AUTH, Param(item, entity.type_name, required=True)], {"item": item}
-        if entity.alert_param_add:
-            params.append(Param(entity.alert_param_add, Xsd.STRING.value))
-            roles["alert"] = entity.alert_param_add
-        if entity.new_notes:
-            params.append(Param("NewNotes", Xsd.STRING.value))
-            roles["notes"] = "NewNotes"
-        ops.append(_item_op(entity, "add", Right.ADD, params, Xsd.INT.value, roles))
-    if "load" in entity.operations:
-        id_param = entity.id_param_of("load")
-        ops.append(_item_op(entity, "load", Right.READ,
-                            [AUTH, Param(id_param, Xsd.INT.value, required=True)],
-                            entity.type_name, {"id": id_param}))
-    if "load_by_criteria" in entity.operations:
-        ops.append(_item_op(entity, "load_by_criteria", Right.READ, [
-            AUTH,
-            Param("Condition", Xsd.STRING.value, max_length=MAX_CONDITION_LENGTH),
-            Param("Sorting", Xsd.STRING.value, max_length=MAX_SORTING_LENGTH),
-            Param("PageSize", Xsd.INT.value, required=True),
-            Param("PageNumber", Xsd.INT.value, required=True),
-        ], entity.array_type, {"condition": "Condition", "sorting": "Sorting",
-                               "page_size": "PageSize", "page_number": "PageNumber"}))
-    if "update" in entity.operations:
-        item = entity.item_param["update"]
-        params, roles = [AUTH, Param(item, entity.type_name, required=True)], {"item": item}
-        if entity.alert_param_update:
-            params.append(Param(entity.alert_param_update, Xsd.STRING.value))
-            roles["alert"] = entity.alert_param_update
-        ops.append(_item_op(entity, "update", Right.UPDATE, params, None, roles))
-    if "delete" in entity.operations:
-        id_param = entity.id_param_of("delete")
-        ops.append(_item_op(entity, "delete", Right.DELETE,
-                            [AUTH, Param(id_param, Xsd.INT.value, required=True)], None, {"id": id_param}))
-    return ops
+    """The item operations a type has, with the parameter names the type declares."""
+    return [ITEM_OPERATION_BUILDERS[kind](entity) for kind in ITEM_OPERATION_BUILDERS
+            if kind in entity.operations]
 
 
 def _credentials(*extra: Param) -> tuple[Param, ...]:
