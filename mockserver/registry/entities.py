@@ -221,4 +221,26 @@ FOLDER = Entity(
     ),
 )
 
-ENTITIES = (BUG, RELEASE, FUNCTIONAL_SPEC, PROJECT_TASK) + TEST_MANAGEMENT + (NOTES, FOLDER)
+# Declared now, operations to follow (Audits_Add, Audits_LoadElevated): the history the
+# server records as items change. [DOC] complete field list; AuditId is the mock's key.
+AUDIT = Entity(
+    type_name="Audit", prefix="Audits", entity_code="Audits", table="Audits", id_field="AuditId",
+    # No parent link: the history of a deleted item, its deletion included, stays.
+    area=None, operations=(), new_notes=False,
+    fields=(
+        Field("FKId", I, indexed=True),
+        Field("EntityCode", S, 100, indexed=True),
+        Field("Title", S, 100, double_encoded=True, note='e.g. "Updated Status", "Added File Attachment"'),
+        Field("OldValue", S, 1000, default="N/A"),
+        Field("NewValue", S, 1000, default="N/A"),
+        Field("DateCreated", DT, auto=Auto.NOW_ON_ADD, indexed=True),
+        Field("Description", S, auto=Auto.SERVER_SET, default="", note="reserved: always empty [DOC]"),
+        Field("ProjId", I, auto=Auto.PROJECT),
+        Field("UpdateUserId", I, auto=Auto.CALLER, references="User"),
+        user_name("UserName", "UpdateUserId"),
+        Field("AuditId", I, auto=Auto.ID, source=GUESS,
+              note="not documented: the mock's key, after the documented fields"),
+    ),
+)
+
+ENTITIES = (BUG, RELEASE, FUNCTIONAL_SPEC, PROJECT_TASK) + TEST_MANAGEMENT + (NOTES, FOLDER, AUDIT)
