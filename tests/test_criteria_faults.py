@@ -382,6 +382,9 @@ def test_wrong_shape_faults(soap, condition, fragments):
                  id="constant-vs-constant"),
     pytest.param(cond("opEQU", item("tString", "a"), item("tDate", "2014-01-01")), ["at least one tField"],
                  id="string-vs-date-constant"),
+    # decimal.Overflow is an ArithmeticError, not a ValueError: it once reached the internal fault.
+    pytest.param(cond("opEQU", field("EstHrs"), item("tString", "1e999999999")),
+                 ["'1e999999999'", "EstHrs"], id="decimal-overflow"),
 ])
 def test_type_errors_fault(soap, condition, fragments):
     text = validation_fault(soap, condition)

@@ -298,7 +298,7 @@ class _Parser:
                 parse_date(text)
             elif lexical == "boolean":
                 parse_boolean(text)
-        except ValueError:
+        except (ValueError, ArithmeticError):   # decimal.Overflow is not a ValueError
             raise ValidationError(
                 f"Condition: '{text}' at {path} is not a valid {declared} value.") from None
         return lexical
@@ -336,7 +336,7 @@ class _Parser:
             if kind is Kind.DATE:
                 return Const(parse_date(text))
             return Const(parse_boolean(text))
-        except ValueError:
+        except (ValueError, ArithmeticError):   # decimal.Overflow is not a ValueError
             expected = {Kind.TEXT: "a number", Kind.NUMBER: f"an {f.xsd.value} value"
                         if f.xsd is Xsd.INT else f"a {f.xsd.value} value",
                         Kind.DATE: "a date in the form yyyy-mm-ddThh:mm:ss",
