@@ -36,7 +36,8 @@ from .helpers import (
 MOBILE_APP, PAYROLL = 10401, 11902
 ALL_PROJECTS = [FAMILY_ALBUM, SCREEN_SAVER, BILLING, MOBILE_APP, PAYROLL]
 ITEM_TYPES = {"Bug", "Release", "FunctionalSpec", "ProjectTask", "Test", "TestStep", "TestConfiguration",
-              "TestSet", "TestSetItem", "TestRun", "TestRunItem", "TestRunResult"}
+              "TestSet", "TestSetItem", "TestRun", "TestRunItem", "TestRunResult", "Folder", "Notes",
+              "Attachment", "TraceabilityLink", "Contact", "Audit"}
 # The admin API's own environment variables must not leak into the subprocesses we start.
 ADMIN_ENV = ("QACMOCK_URL", "QACMOCK_ADMIN_TOKEN", "QACMOCK_NO_ADMIN", "QACMOCK_PORT", "QACMOCK_DB")
 
@@ -152,7 +153,8 @@ def test_health_reports_ready_versions_and_item_counts(server, soap):
 
     add_bug(soap, "counted by health")
     after = counts(server)
-    assert after == {**body["items"], "Bug": body["items"]["Bug"] + 1}
+    # The defect, and its "Added" entry in the audit history.
+    assert after == {**body["items"], "Bug": body["items"]["Bug"] + 1, "Audit": body["items"]["Audit"] + 1}
 
 
 # -- reset ------------------------------------------------------------------------------------

@@ -429,7 +429,7 @@ def test_named_scales_are_the_scenarios(generate, scale):
 @pytest.mark.parametrize("scale", [1000, "1000"])
 def test_a_number_of_defects_is_split_over_the_projects(generate, scale):
     """Requirement: a number is the defects in all: 1000 gives 500 per project; requirements,
-    tasks, tests, test sets and configurations keep the default scale's proportions to defects;
+    tasks, tests, test sets, configurations and contacts keep the default scale's proportions to defects;
     the release tree and the number of test runs stay as by default."""
     default = generate["scales"]["default"]
     counts = scale_counts(generate, scale)
@@ -439,7 +439,7 @@ def test_a_number_of_defects_is_split_over_the_projects(generate, scale):
     for key in ("releases", "iterations", "builds"):
         assert counts[key] == default[key]
     assert scale_counts(generate, 300) == {**default, "Bug": 150, "FunctionalSpec": 50, "ProjectTask": 75,
-                                           "Test": 60, "TestSet": 10, "TestConfiguration": 8}
+                                           "Test": 60, "TestSet": 10, "TestConfiguration": 8, "Contact": 25}
     assert scale_counts(generate, 0)["Bug"] == 0
 
 

@@ -39,6 +39,9 @@ class Lifecycle:
     def after_update(self, context: Context, existing: dict, values: dict):
         pass
 
+    def before_delete(self, context: Context, existing: dict):
+        pass
+
 
 _NOTHING = Lifecycle()
 LIFECYCLES: dict[str, Lifecycle] = {}

@@ -10,15 +10,18 @@ from ..registry import LOGIN_ENTITY_AREAS, REGISTRY, Auto, Derivation, Entity, O
 from ..registry.constants import MAX_PAGE_SIZE
 from ..store import Store
 from ..store.where import compile_where
-from . import clock, rules, test_runs  # noqa: F401  (test_runs registers its lifecycles)
+# test_runs and collaboration register their lifecycles when imported.
+from . import audit, clock, collaboration, rules, test_runs  # noqa: F401
 from .auth import Caller, authenticate, check_credentials
 from .condition import parse_condition
 from .errors import NotFoundError, ValidationError
 from .lifecycle import Context, lifecycle_of
+from .owned_items import OwnedItems
+from .owners import check_owner, owner_links
 from .sorting import parse_sorting
 
 
-class QacService:
+class QacService(OwnedItems):
     def __init__(self, store: Store):
         self.store = store
 
@@ -59,12 +62,16 @@ class QacService:
 
     # -- items ------------------------------------------------------------------
     def add(self, caller: Caller, entity: Entity, item: dict, alert: str | None = None,
-            new_notes: str | None = None) -> int:
+            new_notes: str | None = None, right: Right | None = None) -> int:
+        """``right``: for notes, attachments, links and audits, the right the caller needs on the
+        area of the item they belong to."""
         proj_id = caller.proj_id
         now = clock.now()
         life, context = lifecycle_of(entity), Context(self.store, caller, proj_id, now)
         with self.store.transaction():
             values = rules.apply_defaults(entity, item, "add")
+            rules.check_operation_minimum(entity, values, "add")
+            owners = self._owners(caller, entity, values, right)
             self._validate(entity, values, proj_id, "add", item_id=None)
             for f in entity.fields:
                 if f.auto in (Auto.NOW, Auto.NOW_ON_ADD):
@@ -80,15 +87,21 @@ class QacService:
             life.before_add(context, values)
             item_id = self.store.insert_item(entity, values, proj_id)
             life.after_add(context, item_id, values)
+            if audit.audited(entity):
+                audit.record(self.store, entity, item_id, proj_id, caller.user_id, now, "Added",
+                             new=values.get(entity.title_field) if entity.title_field else None)
+            for owner, row in owners[:1]:
+                audit.record_owned(self.store, entity, owner, row, values, caller.user_id, now)
             if new_notes:
                 self._add_note(entity, item_id, new_notes, caller, proj_id, now)
             if alert == "Y":
                 self.store.record_alert(entity.entity_code, item_id, "Add", caller.user_id, now)
         return item_id
 
-    def load(self, caller: Caller, entity: Entity, item_id: int) -> dict:
+    def load(self, caller: Caller, entity: Entity, item_id: int, right: Right | None = None) -> dict:
         with self.store.lock:
             row = self._visible_item(caller, entity, item_id)
+            self._owners(caller, entity, row, right)
             return self._complete([row], entity)[0]
 
     def load_by_criteria(self, caller: Caller, entity: Entity, condition: str | None,
@@ -105,7 +118,8 @@ class QacService:
                                         (page_number - 1) * page_size, where)
             return self._complete(rows, entity)
 
-    def update(self, caller: Caller, entity: Entity, item: dict, alert: str | None = None):
+    def update(self, caller: Caller, entity: Entity, item: dict, alert: str | None = None,
+               right: Right | None = None):
         item_id = item.get(entity.id_field)
         if not item_id:
             raise ValidationError(
@@ -115,6 +129,7 @@ class QacService:
         life = lifecycle_of(entity)
         with self.store.transaction():
             existing = self._visible_item(caller, entity, item_id)
+            self._owners(caller, entity, existing, right)
             proj_id = existing["ProjId"]
             context = Context(self.store, caller, proj_id, now)
             # Update replaces the record: what the client leaves out is cleared [DOC].
@@ -131,13 +146,20 @@ class QacService:
             life.before_update(context, existing, values)
             self.store.update_item(entity, item_id, values)
             life.after_update(context, existing, values)
+            if audit.audited(entity):
+                audit.record_changes(self.store, entity, item_id, proj_id, caller.user_id, now, existing, values)
             if alert == "Y":
                 self.store.record_alert(entity.entity_code, item_id, "Update", caller.user_id, now)
 
-    def delete(self, caller: Caller, entity: Entity, item_id: int):
+    def delete(self, caller: Caller, entity: Entity, item_id: int, right: Right | None = None):
         now = clock.now()
         with self.store.transaction():
-            self._visible_item(caller, entity, item_id)
+            existing = self._visible_item(caller, entity, item_id)
+            self._owners(caller, entity, existing, right)
+            lifecycle_of(entity).before_delete(Context(self.store, caller, existing["ProjId"], now), existing)
+            if audit.audited(entity):
+                audit.record(self.store, entity, item_id, existing["ProjId"], caller.user_id, now, "Deleted",
+                             old=existing.get(entity.title_field) if entity.title_field else None)
             for victim, ids in self._cascade(entity, [item_id]):
                 self.store.delete_items(victim, ids)
             # Delete operations always send email alerts [DOC]; the mock records them.
@@ -157,6 +179,17 @@ class QacService:
                 f"{entity.type_name} {item_id} was not found in project {projects}.")
         return row
 
+    def _owners(self, caller: Caller, entity: Entity, values: dict, right: Right | None) -> list:
+        """The items ``values`` belongs to (a note's item, a link's two ends), checked: visible to
+        the caller, with ``right`` on their areas; their EntityCode made the type's own."""
+        owners = []
+        for code_field, id_field in owner_links(entity):
+            owner, row = check_owner(self.store, caller, values.get(code_field), values.get(id_field), right,
+                                     f"{entity.type_name}.{code_field}")
+            values[code_field] = owner.entity_code
+            owners.append((owner, row))
+        return owners
+
     def _validate(self, entity: Entity, values: dict, proj_id: int, kind: str, item_id: int | None):
         rules.check_operation_minimum(entity, values, kind)
         rules.validate_values(self.store, entity, values, proj_id)
@@ -164,11 +197,14 @@ class QacService:
         rules.check_hierarchy(self.store, entity, values, proj_id, item_id)
 
     def _add_note(self, entity, item_id, text, caller, proj_id, now):
+        """NewNotes on an Add: the item's first note, as Notes_Add would make it [INFERRED]."""
         notes = REGISTRY.entity("Notes")
-        self.store.insert_item(notes, {
-            "FKId": item_id, "EntityCode": entity.entity_code, "Description": text,
-            "DateCreated": now, "DateUpdated": now, "Seq": 1, "UpdateUserId": caller.user_id,
-        }, proj_id)
+        values = {"FKId": item_id, "EntityCode": entity.entity_code, "Description": text, "DateCreated": now,
+                  "DateUpdated": now, "UpdateUserId": caller.user_id, "OriginalId": 0,
+                  "Seq": collaboration.next_seq(self.store, notes, entity.entity_code, item_id)}
+        self.store.insert_item(notes, values, proj_id)
+        owner_row = {entity.id_field: item_id, "ProjId": proj_id}
+        audit.record_owned(self.store, notes, entity, owner_row, values, caller.user_id, now)
 
     def _cascade(self, entity: Entity, ids: list[int], seen=None):
         """(entity, ids) batches to delete: the items and, recursively, their children."""

@@ -1,5 +1,6 @@
 """The entity registry: the single declaration every other layer derives from."""
 from .constants import NS
+from .collaboration import COLLABORATION_OPERATIONS
 from .entities import ENTITIES
 from .model import (
     Area, Auto, Derivation, Entity, Field, Operation, Param, Right, RightCheck, Source, Xsd,
@@ -30,6 +31,16 @@ class Registry:
     def entity_by_code(self, code: str) -> Entity | None:
         return self._by_code.get(code.lower())
 
+    def owner_entity(self, code: str | None) -> Entity | None:
+        """The item type an EntityCode names when notes, attachments, links or audits refer to an
+        item: one of the documented codes (§4.11) that the mock serves."""
+        entity = self.entity_by_code(code or "")
+        return entity if entity is not None and entity.entity_code in LOGIN_ENTITY_AREAS else None
+
+    @property
+    def owner_codes(self) -> list[str]:
+        return [e.entity_code for e in self.entities if e.entity_code in LOGIN_ENTITY_AREAS]
+
     def operation(self, name: str) -> Operation | None:
         return self._operations.get(name)
 
@@ -48,12 +59,14 @@ class Registry:
             (child, link)
             for child in self.entities
             for link in child.parents
-            if link.entity in (entity.type_name, "*")
+            if link.entity in (entity.type_name, "*") and link.cascade
         ]
 
     @property
     def exposed_entities(self):
-        return [e for e in self.entities if e.operations]
+        """Item types some operation takes or returns, in declaration order."""
+        used = {op.entity for op in self.operations}
+        return [e for e in self.entities if e.type_name in used]
 
 
 # The EntityCode values GetLoginInfoByEntity accepts [DOC] and the area each one reads.
@@ -72,7 +85,7 @@ LOGIN_ENTITY_AREAS = {
     "TestSets": Area.TEST_SETS,
 }
 
-REGISTRY = Registry(ENTITIES, COMPLEX_TYPES, HELPER_OPERATIONS)
+REGISTRY = Registry(ENTITIES, COMPLEX_TYPES, HELPER_OPERATIONS + COLLABORATION_OPERATIONS)
 
 __all__ = [
     "REGISTRY", "LOGIN_ENTITY_AREAS", "Registry", "NS", "Area", "Auto", "Derivation", "Entity", "Field", "Operation",

@@ -6,6 +6,7 @@ wire-faithful and what is reconstructed can be listed from here (``qacmock field
 from .custom_block import custom_block
 from .field_helpers import GUESS, INF, SAMPLE, YES_NO, D, DT, I, S, folder_fields, user_name, user_ref
 from .model import Area, Auto, Derivation, Entity, Field, Hierarchy, ParentLink, Right, RightCheck, StatusEffect
+from .collaboration import COLLABORATION
 from .test_management import TEST_MANAGEMENT
 
 BUG = Entity(
@@ -179,68 +180,4 @@ PROJECT_TASK = Entity(
     ),
 )
 
-# Declared now, operations to follow: notes hang off any item (NewNotes creates them,
-# deleting the item deletes them) and items refer to folders by FolderId.
-NOTES = Entity(
-    type_name="Notes", prefix="Notes", entity_code="Notes", table="Notes", id_field="NotesId",
-    area=None, operations=(), title_field=None,
-    parents=(ParentLink("*", "FKId", entity_code_field="EntityCode"),),
-    fields=(
-        Field("FKId", I, indexed=True),
-        Field("EntityCode", S, 30, indexed=True),
-        Field("Description", S),
-        Field("DateCreated", DT, auto=Auto.NOW_ON_ADD),
-        Field("DateUpdated", DT, auto=Auto.NOW),
-        Field("NotesId", I, auto=Auto.ID),
-        Field("NotesTypeCode", S, 100, auto=Auto.SERVER_SET, note="reserved"),
-        Field("Seq", I, default=0),
-        Field("UpdateUserId", I, auto=Auto.CALLER, references="User"),
-        user_name("UserName", "UpdateUserId"),
-        Field("OriginalId", I, default=0),
-    ),
-)
-
-FOLDER = Entity(
-    type_name="Folder", prefix="Folders", entity_code="Folders", table="Folders", id_field="FolderId",
-    area=Area.FOLDERS, operations=(), title_field="FolderName",
-    fields=(
-        Field("FolderId", I, auto=Auto.ID),
-        Field("ProjId", I, auto=Auto.PROJECT),
-        Field("FolderName", S, 255),
-        Field("Description", S, 1000, default=""),
-        Field("EntityCode", S, 100, indexed=True),
-        Field("IsPublic", S, 1, allowed=YES_NO),
-        user_ref("OwnerUserId"),
-        Field("DeptId", I),
-        Field("ParentName", S, 255),
-        Field("IsActive", S, 1, allowed=YES_NO),
-        Field("IsVersion", S, 1, allowed=YES_NO),
-        Field("FullFolderName", S, 255, auto=Auto.SERVER_SET),
-        user_name("OwnerUserName", "OwnerUserId"),
-        Field("NotesDescription", S, 255, auto=Auto.SERVER_SET),
-    ),
-)
-
-# Declared now, operations to follow (Audits_Add, Audits_LoadElevated): the history the
-# server records as items change. [DOC] complete field list; AuditId is the mock's key.
-AUDIT = Entity(
-    type_name="Audit", prefix="Audits", entity_code="Audits", table="Audits", id_field="AuditId",
-    # No parent link: the history of a deleted item, its deletion included, stays.
-    area=None, operations=(), new_notes=False,
-    fields=(
-        Field("FKId", I, indexed=True),
-        Field("EntityCode", S, 100, indexed=True),
-        Field("Title", S, 100, double_encoded=True, note='e.g. "Updated Status", "Added File Attachment"'),
-        Field("OldValue", S, 1000, default="N/A"),
-        Field("NewValue", S, 1000, default="N/A"),
-        Field("DateCreated", DT, auto=Auto.NOW_ON_ADD, indexed=True),
-        Field("Description", S, auto=Auto.SERVER_SET, default="", note="reserved: always empty [DOC]"),
-        Field("ProjId", I, auto=Auto.PROJECT),
-        Field("UpdateUserId", I, auto=Auto.CALLER, references="User"),
-        user_name("UserName", "UpdateUserId"),
-        Field("AuditId", I, auto=Auto.ID, source=GUESS,
-              note="not documented: the mock's key, after the documented fields"),
-    ),
-)
-
-ENTITIES = (BUG, RELEASE, FUNCTIONAL_SPEC, PROJECT_TASK) + TEST_MANAGEMENT + (NOTES, FOLDER, AUDIT)
+ENTITIES = (BUG, RELEASE, FUNCTIONAL_SPEC, PROJECT_TASK) + TEST_MANAGEMENT + COLLABORATION

@@ -21,6 +21,7 @@ class Xsd(str, enum.Enum):
     DECIMAL = "decimal"
     DATETIME = "dateTime"
     BOOLEAN = "boolean"
+    BASE64_BINARY = "base64Binary"     # byte[]: a reference type, may be left out
     ARRAY_OF_STRING = "ArrayOfString"
     ARRAY_OF_INT = "ArrayOfInt"
 
@@ -72,6 +73,9 @@ class Derivation(str, enum.Enum):
     MIRROR = "mirror"
     DURATION_TEXT = "duration_text"    # seconds in the field `source` as hh:mm:ss
     NOTE_COUNT = "note_count"          # how many notes the item has
+    # The status or title ("status" | "title" in `source`) of the item a link points at, of
+    # whichever type its LinkedEntityCode names.
+    LINKED = "linked"
 
     @property
     def computed_in_sql(self) -> bool:
@@ -150,6 +154,7 @@ class Area(str, enum.Enum):
     PROJECT_PLANS = "Project Plan Maintenance"
     PROJECT_PLAN_TASKS = "Project Plan Tasks"
     TEST_CASES = "Test Cases"
+    TRACEABILITY = "Manage and View Traceability"
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,8 @@ class ParentLink:
     entity: str
     field: str
     entity_code_field: str | None = None
+    # False for a reference that outlives its item (an audit entry of a deleted defect).
+    cascade: bool = True
 
 
 @dataclass(frozen=True)
@@ -197,6 +204,9 @@ class Param:
     type: str                 # an Xsd value, "AuthenticationData" or an item type name
     required: bool = False
     max_length: int | None = None
+    # For an item-typed parameter that also takes a bare id as its text (the vendor's
+    # TraceabilityLinks_Delete sample sends an object, its table an id): the field the id is.
+    id_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -211,6 +221,9 @@ class Operation:
     source: Source = Source.DOC
     # What each parameter is to the handler: {"item": "Tests", "alert": "SendEMailAlert", ...}.
     roles: dict = dc_field(default_factory=dict)
+    # For items that hang off another item (notes, attachments, links): the right the caller
+    # needs on the owning item's area, in place of a right of its own.
+    owner_right: Right | None = None
 
     def arg(self, args: dict, role: str, default=None):
         name = self.roles.get(role)

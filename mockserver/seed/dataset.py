@@ -78,7 +78,11 @@ def load_dataset(store: Store, data: dict):
         user = users[item["as"].lower()]
         proj_id = projects[item["project"]]
         values = {k: _resolve(v, keys) for k, v in item["values"].items()}
-        new_id = service.add(Caller(user["UserId"], user["DeptId"], (proj_id,)), entity, values)
+        caller = Caller(user["UserId"], user["DeptId"], (proj_id,))
+        if "file" in item:     # an attachment's content, as text
+            new_id = service.add_attachment(caller, values, item["file"].encode("utf-8"), False, None)
+        else:
+            new_id = service.add(caller, entity, values)
         if "key" in item:
             keys[item["key"]] = new_id
     # Then what users recorded afterwards (a run's results): each names one existing item by

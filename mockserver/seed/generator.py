@@ -17,6 +17,7 @@ from ..domain import rules
 from ..registry import REGISTRY, Auto, Entity, Xsd
 from ..store import Store
 from .progress import Progress
+from .collaboration import CollaborationGenerator
 from .test_library import TestLibraryGenerator
 
 BATCH = 2000
@@ -53,6 +54,8 @@ class Generator:
                 if "test_library" in self.spec:
                     TestLibraryGenerator(self, self.spec["test_library"]).run(
                         project["ProjId"], members, self.counts.get("TestRun", 0))
+                if "collaboration" in self.spec:
+                    CollaborationGenerator(self, self.spec["collaboration"]).run(project["ProjId"], members)
         self.progress.finish()
 
     def releases(self, proj_id: int, members: list[int]):
@@ -138,6 +141,8 @@ class Generator:
                 values[name] = Decimal(rng.randint(int(low * 4), int(high * 4))) / 4
         for name in recipe.get("text", ()):
             values[name] = rng.choice(self.paragraphs)
+        for name, templates in recipe.get("templates", {}).items():
+            values[name] = self.title(templates, entity.fields_by_name[name])
         for name, value in recipe.get("constants", {}).items():
             values[name] = value
         created = _millis(self.anchor - self.span * rng.random())

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from spyne import Array, Boolean, ComplexModel, DateTime, Decimal, Integer32, Unicode
+from spyne import Array, Boolean, ByteArray, ComplexModel, DateTime, Decimal, Integer32, Unicode
 from spyne.model.complex import ComplexModelMeta
 
 from ..registry import REGISTRY, NS, Xsd
@@ -15,6 +15,7 @@ _SIMPLE = {
     Xsd.DECIMAL: Decimal(min_occurs=1, nillable=False),
     Xsd.DATETIME: DateTime(min_occurs=1, nillable=False),
     Xsd.BOOLEAN: Boolean(min_occurs=1, nillable=False),
+    Xsd.BASE64_BINARY: ByteArray(min_occurs=0, nillable=False),
     Xsd.ARRAY_OF_STRING: Array(Unicode(min_occurs=0, nillable=True), member_name="string",
                                type_name="ArrayOfString", min_occurs=0),
     Xsd.ARRAY_OF_INT: Array(Integer32(min_occurs=0, nillable=False), member_name="int",

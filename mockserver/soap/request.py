@@ -11,6 +11,7 @@ what was checked: unknown elements and the xsi attributes are removed from it.
 """
 from __future__ import annotations
 
+import binascii
 import re
 from datetime import datetime
 from decimal import Decimal
@@ -102,6 +103,8 @@ def check_operation_element(op: Operation, element):
             element.remove(child)   # a null parameter is an absent one
             continue
         present.add(name)
+        if param.id_field and len(child) == 0 and (child.text or "").strip(XML_SPACE):
+            _id_as_object(child, param)
         if param.max_length is not None and len(child.text or "") > param.max_length:
             raise ValidationError(
                 f"{name} is {len(child.text)} characters long; the maximum is {param.max_length}.")
@@ -109,6 +112,12 @@ def check_operation_element(op: Operation, element):
     for p in op.params:
         if p.required and p.name not in present and p.name != "AuthenticationData":
             raise ValidationError(f"<{p.name}> is required by {op.name}.")
+
+
+def _id_as_object(child, param):
+    """A bare id where an object is declared: read as the object with only its id set."""
+    text, child.text = child.text, None
+    etree.SubElement(child, f"{{{NS}}}{param.id_field}").text = text
 
 
 def _operation_attributes(op: Operation, element):
@@ -135,6 +144,8 @@ def _check_value(type_name: str, el, path: str):
         raise ValidationError(f"<{path}> must hold a {xsd.value} value, not child elements.")
     if xsd is Xsd.STRING:
         return      # any text, the empty string included
+    if xsd is Xsd.BASE64_BINARY:
+        return _check_base64(el.text or "", path)
     if _is_empty(el):
         raise ValidationError(f"Empty element <{path}> is not supported for a {xsd.value}: "
                               f"leave it out or give it a value.")
@@ -172,6 +183,15 @@ def _check_array(item_type, el, path):
             el.remove(child)        # XmlSerializer drops a null item of an array [INFERRED]
             continue
         _check_value(item_type, child, item_path)
+
+
+def _check_base64(text: str, path: str):
+    compact = "".join(text.split())
+    try:
+        binascii.a2b_base64(compact.encode("ascii"), strict_mode=True)
+    except (binascii.Error, UnicodeEncodeError):
+        raise ValidationError(f"{path} is not valid base64: {compact[:40]}{'…' if len(compact) > 40 else ''}") \
+            from None
 
 
 def _is_calendar_date(match) -> bool:

@@ -37,11 +37,11 @@ def _get_statuses(qac, op, args, caller):
 def _add(qac, op, args, caller):
     entity = REGISTRY.entity(op.entity)
     return qac.add(caller, entity, item_in(entity, op.arg(args, "item")), op.arg(args, "alert"),
-                   op.arg(args, "notes"))
+                   op.arg(args, "notes"), right=op.owner_right)
 
 
 def _load(qac, op, args, caller):
-    return qac.load(caller, REGISTRY.entity(op.entity), op.arg(args, "id"))
+    return qac.load(caller, REGISTRY.entity(op.entity), op.arg(args, "id"), right=op.owner_right)
 
 
 def _load_by_criteria(qac, op, args, caller):
@@ -52,11 +52,51 @@ def _load_by_criteria(qac, op, args, caller):
 
 def _update(qac, op, args, caller):
     entity = REGISTRY.entity(op.entity)
-    return qac.update(caller, entity, item_in(entity, op.arg(args, "item")), op.arg(args, "alert"))
+    item = item_in(entity, op.arg(args, "item"))
+    qac.update(caller, entity, item, op.arg(args, "alert"), right=op.owner_right)
+    # Notes_Update returns the updated note [DOC].
+    return qac.load(caller, entity, item[entity.id_field], right=op.owner_right) if op.returns else None
 
 
 def _delete(qac, op, args, caller):
-    return qac.delete(caller, REGISTRY.entity(op.entity), op.arg(args, "id"))
+    return qac.delete(caller, REGISTRY.entity(op.entity), op.arg(args, "id"), right=op.owner_right)
+
+
+def _list_by_owner(qac, op, args, caller):
+    return qac.list_by_owner(caller, REGISTRY.entity(op.entity), op.arg(args, "entity_code"),
+                             op.arg(args, "owner_id"), op.owner_right)
+
+
+def _load_owned(qac, op, args, caller):
+    return qac.load_owned(caller, REGISTRY.entity(op.entity), op.arg(args, "entity_code"), op.arg(args, "id"),
+                          op.owner_right)
+
+
+def _delete_owned(qac, op, args, caller):
+    qac.delete_owned(caller, REGISTRY.entity(op.entity), op.arg(args, "entity_code"), op.arg(args, "id"),
+                     op.owner_right)
+
+
+def _add_file(qac, op, args, caller):
+    entity = REGISTRY.entity(op.entity)
+    chunks = op.arg(args, "file") or ()      # spyne reads base64Binary as a sequence of byte strings
+    return qac.add_attachment(caller, item_in(entity, op.arg(args, "item")), b"".join(chunks),
+                              bool(op.arg(args, "replace")), op.owner_right)
+
+
+def _get_file(qac, op, args, caller):
+    return [qac.get_file(caller, op.arg(args, "id"), op.owner_right)]
+
+
+def _delete_link(qac, op, args, caller):
+    entity = REGISTRY.entity(op.entity)
+    link = op.arg(args, "id")
+    qac.delete_link(caller, item_in(entity, link) if link is not None else None, op.owner_right)
+
+
+def _load_elevated(qac, op, args, caller):
+    return qac.audits(caller, op.arg(args, "entity_code"), op.arg(args, "where"), op.arg(args, "order_by"),
+                      op.owner_right)
 
 
 HANDLERS = {
@@ -68,6 +108,13 @@ HANDLERS = {
     "load_by_criteria": _load_by_criteria,
     "update": _update,
     "delete": _delete,
+    "list_by_owner": _list_by_owner,
+    "load_owned": _load_owned,
+    "delete_owned": _delete_owned,
+    "add_file": _add_file,
+    "get_file": _get_file,
+    "delete_link": _delete_link,
+    "load_elevated": _load_elevated,
 }
 
 

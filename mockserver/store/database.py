@@ -1,6 +1,7 @@
 """The Store: every read and write the mock makes, as parameterised SQL."""
 from __future__ import annotations
 
+import base64
 import contextlib
 import sqlite3
 import threading
@@ -10,8 +11,12 @@ import sqlite_utils
 
 from ..registry import REGISTRY, Entity, Xsd
 from . import schema
+from .files import FileStore
 from .schema import insert_sql, quote, view_name
 from .values import CONVERTED, date_to_sql, from_sql, to_sql
+
+
+FILES = "_files"       # the key of attached files' contents in a dump
 
 
 class Store:
@@ -25,6 +30,7 @@ class Store:
             # power loss, which a mock can afford; FULL's fsync per commit cost a third of an Add.
             self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute("PRAGMA foreign_keys = ON")
+        self.files = FileStore(path)
         # One connection serves every request thread; the lock makes each domain
         # operation (a handful of statements) atomic with respect to the others.
         self.lock = threading.RLock()
@@ -45,6 +51,7 @@ class Store:
             if self.path != ":memory:":
                 self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self.db.close()
+            self.files.close()
 
     # -- whole-database views: export, import, digest -----------------------------
     def tables(self) -> list[str]:
@@ -53,12 +60,24 @@ class Store:
             "ORDER BY name")]
 
     def dump(self) -> dict[str, list[dict]]:
-        """Every row of every table, in key order: what export writes and digest hashes."""
+        """Every row of every table, in key order, and under FILES the attached files' contents
+        (base64): what export writes and digest hashes."""
         with self.lock:
-            return {t: self._rows(f"SELECT * FROM {quote(t)} ORDER BY rowid") for t in self.tables()}
+            tables = {t: self._rows(f"SELECT * FROM {quote(t)} ORDER BY rowid") for t in self.tables()}
+            digests = sorted({row["Sha256"] for row in tables.get("AttachmentFiles", [])})
+            if digests:
+                tables[FILES] = [{"Sha256": d, "Data": base64.b64encode(self.files.get(d) or b"").decode("ascii")}
+                                 for d in digests]
+            return tables
 
     def restore(self, tables: dict[str, list[dict]]):
         """Rows as ``dump`` gives them, into an empty store."""
+        tables = dict(tables)
+        try:
+            for row in tables.pop(FILES, None) or []:
+                self.files.put(base64.b64decode(row["Data"], validate=True))
+        except (TypeError, KeyError, ValueError) as e:
+            raise ValueError(f"the export's {FILES} cannot be loaded: {e}") from None
         known = set(self.tables())
         unknown = sorted(set(tables) - known)
         if unknown:
@@ -202,6 +221,15 @@ class Store:
             "INSERT INTO EmailAlerts (DateCreated, EntityCode, ItemId, Operation, UserId) "
             "VALUES (?, ?, ?, ?, ?)", (date_to_sql(now), entity_code, item_id, operation, user_id))
 
+    def attach_file(self, attachment_id: int, data: bytes):
+        digest = self.files.put(data)
+        self.db.conn.execute("INSERT OR REPLACE INTO AttachmentFiles (AttachmentId, Sha256, Size) VALUES (?, ?, ?)",
+                             (attachment_id, digest, len(data)))
+
+    def attached_file(self, attachment_id: int) -> bytes | None:
+        row = self._one("SELECT Sha256 FROM AttachmentFiles WHERE AttachmentId = ?", (attachment_id,))
+        return self.files.get(row["Sha256"]) if row else None
+
     def alerts(self) -> list[dict]:
         return self._rows("SELECT * FROM EmailAlerts ORDER BY AlertId")
 
@@ -249,6 +277,14 @@ class Store:
         row = self._one(
             f"SELECT * FROM {quote(view_name(entity))} WHERE {quote(entity.id_field)} = ?", (item_id,))
         return self._decode(entity, row) if row else None
+
+    def item_columns(self, entity: Entity, proj_id: int, names: list[str]) -> list[dict]:
+        """A project's items as stored, only the named fields that have columns, in id order:
+        cheap for many items (an item type has some two hundred columns)."""
+        fields = [f for f in self._stored_fields[entity.type_name] if f.name in set(names) | {entity.id_field}]
+        rows = self._rows(f"SELECT {', '.join(quote(f.name) for f in fields)} FROM {quote(entity.table)} "
+                          f"WHERE ProjId = ? ORDER BY {quote(entity.id_field)}", (proj_id,))
+        return [self._decode(entity, row) for row in rows]
 
     def find_items(self, entity: Entity, **equal) -> list[dict]:
         """The items whose fields (registry names) equal the given values, in id order."""
@@ -325,6 +361,13 @@ class Store:
         if ids:
             self.db.conn.execute(
                 f"DELETE FROM {quote(entity.table)} WHERE {quote(entity.id_field)} IN "
+                f"({', '.join('?' for _ in ids)})", ids)
+
+    def clear_references(self, entity: Entity, field: str, ids: list[int]):
+        """Unset ``field`` (a registry name) wherever it names one of ``ids``."""
+        if ids:
+            self.db.conn.execute(
+                f"UPDATE {quote(entity.table)} SET {quote(field)} = NULL WHERE {quote(field)} IN "
                 f"({', '.join('?' for _ in ids)})", ids)
 
     def count(self, entity: Entity) -> int:

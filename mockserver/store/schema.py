@@ -44,6 +44,9 @@ CREATE TABLE IF NOT EXISTS CustomFieldDefs (
     ProjId INTEGER NOT NULL, EntityCode TEXT NOT NULL, CustomFieldNbr INTEGER NOT NULL,
     FieldName TEXT NOT NULL, FieldType TEXT NOT NULL DEFAULT 'Text', IsRequired TEXT NOT NULL DEFAULT 'N',
     PRIMARY KEY (ProjId, EntityCode, CustomFieldNbr));
+CREATE TABLE IF NOT EXISTS AttachmentFiles (
+    AttachmentId INTEGER PRIMARY KEY REFERENCES Attachments(AttachmentId) ON DELETE CASCADE,
+    Sha256 TEXT NOT NULL, Size INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS EmailAlerts (
     AlertId INTEGER PRIMARY KEY, DateCreated TEXT NOT NULL, EntityCode TEXT NOT NULL,
     ItemId INTEGER NOT NULL, Operation TEXT NOT NULL, UserId INTEGER NOT NULL);
@@ -125,6 +128,16 @@ def derived_sql(entity: Entity, f) -> str | None:
         source = entity.fields_by_name[f.derived_from]
         seconds = f"COALESCE({derived_sql(entity, source) if source.derived else 't.' + quote(source.name)}, 0)"
         return f"printf('%02d:%02d:%02d', {seconds} / 3600, {seconds} % 3600 / 60, {seconds} % 60)"
+    if d is Derivation.LINKED:
+        # One branch per item type that has the asked-for field; other codes give NULL.
+        branches = []
+        for target in REGISTRY.entities:
+            name = target.status_field if f.derived_from == "status" else target.title_field
+            if name and target.area is not None:
+                codes = ", ".join(_literal(c) for c in (target.entity_code,) + target.entity_code_aliases)
+                branches.append(f"WHEN t.LinkedEntityCode IN ({codes}) THEN (SELECT x.{quote(name)} FROM "
+                                f"{quote(target.table)} x WHERE x.{quote(target.id_field)} = t.LinkedFKId)")
+        return f"CASE {' '.join(branches)} END"
     if d is Derivation.NOTE_COUNT:
         notes = REGISTRY.entity("Notes")
         return (f"(SELECT COUNT(*) FROM {quote(notes.table)} n WHERE n.FKId = t.{quote(entity.id_field)} "
