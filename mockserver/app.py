@@ -11,6 +11,7 @@ from .control.snapshots import STARTED, Snapshots
 from .domain.service import QacService
 from .seed import build, default_dataset
 from .soap.service import build_applications
+from .domain.owned_items import DEFAULT_MAX_ATTACHMENT
 from .soap.wsgi import DEFAULT_MAX_BODY, SoapFront
 from .store import Store
 
@@ -25,7 +26,7 @@ class QacMock:
     def __init__(self, db: str = ":memory:", dataset: dict | None = None, admin: bool = True,
                  admin_token: str | None = None, journal_size: int = DEFAULT_SIZE,
                  journal_bodies: bool = False, max_body: int = DEFAULT_MAX_BODY,
-                 access_log: str = "text", workers: int = 1):
+                 max_attachment: int = DEFAULT_MAX_ATTACHMENT, access_log: str = "text", workers: int = 1):
         self.dataset = dataset if dataset is not None else default_dataset()
         self.store = Store(db)
         self.snapshots = Snapshots(self.store)
@@ -33,6 +34,7 @@ class QacMock:
             build(self.store, self.dataset)
         self.snapshots.save(STARTED)
         self.service = QacService(self.store)
+        self.service.max_attachment = max_attachment
         self.journal = Journal(journal_size, journal_bodies)
         self.rules = FaultRules()
         self.soap = ControlledFront(SoapFront(build_applications(self.service), max_body),

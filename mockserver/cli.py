@@ -51,7 +51,7 @@ def main(argv=None) -> int:
         return run(args.db, args.host, args.port, args.threads, workers=args.workers, admin=not args.no_admin,
             admin_token=args.admin_token, shutdown_timeout=args.shutdown_timeout,
             journal_size=args.journal_size, journal_bodies=args.journal_bodies,
-            max_body=args.max_body, access_log=args.access_log)
+            max_body=args.max_body, max_attachment=args.max_attachment, access_log=args.access_log)
     elif args.command == "health":
         return _health(args)
     elif args.command == "seed":
@@ -115,6 +115,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, "_Options"]:
            "keep request and response bodies in the journal", switch=True)
     option("--max-body", "QACMOCK_MAX_BODY", str(10 * 1024 * 1024),
            "largest SOAP request accepted, in bytes; larger ones get 413", type=_whole(1))
+    option("--max-attachment", "QACMOCK_MAX_ATTACHMENT", str(10 * 1024 * 1024),
+           "largest file Attachments_Add accepts, in bytes (the body limit applies first, and base64 "
+           "makes a file a third larger)", type=_whole(0))
     option("--access-log", "QACMOCK_ACCESS_LOG", "text",
            "one line per SOAP call (operation, user, project, status, ms, fault): text, json or off",
            type=_lower, choices=("text", "json", "off"))

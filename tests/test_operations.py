@@ -42,6 +42,7 @@ OPTIONS = {
     "--threads": "QACMOCK_THREADS", "--no-admin": "QACMOCK_NO_ADMIN",
     "--admin-token": "QACMOCK_ADMIN_TOKEN", "--journal-size": "QACMOCK_JOURNAL_SIZE",
     "--journal-bodies": "QACMOCK_JOURNAL_BODIES", "--max-body": "QACMOCK_MAX_BODY",
+    "--max-attachment": "QACMOCK_MAX_ATTACHMENT",
     "--access-log": "QACMOCK_ACCESS_LOG", "--shutdown-timeout": "QACMOCK_SHUTDOWN_TIMEOUT",
     "--log-level": "QACMOCK_LOG_LEVEL", "--workers": "QACMOCK_WORKERS",
 }
@@ -679,6 +680,7 @@ ENV_VALUES = [  # variable, value, attribute, parsed, a command-line option and 
     ("QACMOCK_JOURNAL_SIZE", "5", "journal_size", 5, ["--journal-size", "6"], 6),
     ("QACMOCK_JOURNAL_BODIES", "1", "journal_bodies", True, ["--journal-bodies"], True),
     ("QACMOCK_MAX_BODY", "1000", "max_body", 1000, ["--max-body", "2000"], 2000),
+    ("QACMOCK_MAX_ATTACHMENT", "0", "max_attachment", 0, ["--max-attachment", "5"], 5),
     ("QACMOCK_ACCESS_LOG", "json", "access_log", "json", ["--access-log", "off"], "off"),
     ("QACMOCK_SHUTDOWN_TIMEOUT", "2.5", "shutdown_timeout", 2.5, ["--shutdown-timeout", "7"], 7.0),
     ("QACMOCK_LOG_LEVEL", "warning", "log_level", "warning", ["--log-level", "error"], "error"),

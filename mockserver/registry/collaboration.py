@@ -110,7 +110,7 @@ TRACEABILITY_LINK = Entity(
         Field("Title", S, 100, derived=Derivation.LINKED, derived_from="title",
               note="the linked item's title. The list ends here."),
         Field("LinkType", S, 100, source=SAMPLE, choice_list="LinkType",
-              note='e.g. "Found In", "Fixed In" for links to releases'),
+              note='[DOC-SAMPLE] e.g. "Found in build" for links to releases'),
         Field("TraceabilityLinkId", I, auto=Auto.ID, source=GUESS,
               note="not documented: the key of one direction; operations use LinkId"),
     ),
