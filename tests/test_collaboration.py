@@ -325,6 +325,42 @@ def test_deleting_either_end_deletes_the_link_both_ways(soap):
     assert not soap.service.TraceabilityLinks_Load(auth(), "Bugs", bug_id)
 
 
+# Every type notes, files and links can hang off, with what its Add needs.
+OWNERS = [
+    ("Bugs", "Bug", "BugId", {"StatusCode": "Active"}),
+    ("Releases", "Release", "Id", {}),
+    ("FunctionalSpecs", "FunctionalSpec", "FunctSpecId", {}),
+    ("ProjectTasks", "ProjectTask", "TaskId", {}),
+    ("Contacts", "Contact", "ContactId", {"ContactPerson": "P"}),
+    ("Tests", "Test", "TestId", {}),
+    ("TestSets", "TestSet", "TestSetId", {}),
+    ("TestConfigurations", "TestConfiguration", "ConfigId", {"ConfigurationName": "C"}),
+]
+
+
+@pytest.mark.parametrize("code, type_name, id_field, values", OWNERS, ids=[o[0] for o in OWNERS])
+def test_deleting_an_item_deletes_its_notes_files_and_links(soap11, code, type_name, id_field, values):
+    """[INFERRED] per type, by the general rule "Delete operations automatically delete any child
+    items": in one Delete, the item's notes, attachments and links (from both ends) go."""
+    soap, a = soap11, auth()
+    prefix = {"Bug": "Bugs", "Release": "Releases", "FunctionalSpec": "FunctionalSpecs", "ProjectTask": "ProjectTasks",
+              "Contact": "Contacts", "Test": "Tests", "TestSet": "TestSets",
+              "TestConfiguration": "TestConfigurations"}[type_name]
+    title = {} if type_name == "TestConfiguration" else {"Title": f"Owner {tag()}"}
+    item_id = getattr(soap.service, f"{prefix}_Add")(a, soap.new(type_name, **title, **values), "N", "a note")
+    (note,) = soap.service.Notes_GetList(a, code, item_id)
+    file_id = soap.service.Attachments_Add(a, soap.new("Attachment", EntityCode=code, FKId=item_id,
+                                                       FileName="f.txt"), b"f", False)
+    other = add_bug(soap)
+    soap.service.TraceabilityLinks_Add(a, soap.new("TraceabilityLink", EntityCode="Bugs", FKId=other,
+                                                   LinkedEntityCode=code, LinkedFKId=item_id))
+    getattr(soap.service, f"{prefix}_Delete")(a, item_id)
+    assert not soap.service.TraceabilityLinks_Load(a, "Bugs", other)
+    # Gone themselves, not merely orphaned: the fault names the note and the file, not their item.
+    assert f"Notes {note.NotesId} was not found" in fault(soap, soap.service.Notes_Get, a, code, note.NotesId)
+    assert f"Attachment {file_id} was not found" in fault(soap, soap.service.Attachments_GetAttachment, a, file_id)
+
+
 def test_links_need_the_traceability_right(soap):
     """[DOC] "Manage and view traceability" plus rights on both items: the tester (Defects only)
     can do neither."""

@@ -569,6 +569,8 @@ def test_cli_export_and_seed_from_the_export_round_trip(tmp_path):
     qacmock("export", "--db", x, "--out", first, cwd=tmp_path, check_rc=0)
     exported = json.loads(first.read_text(encoding="utf-8"))
     assert exported["format"] == EXPORT_FORMAT and "Bugs" in exported["tables"]
+    # Attached files' bytes, kept outside the database, travel in the export too.
+    assert exported["tables"]["_files"] and exported["tables"]["AttachmentFiles"]
     qacmock("seed", "--db", y, "--from", first, cwd=tmp_path, check_rc=0)
     qacmock("export", "--db", y, "--out", second, cwd=tmp_path, check_rc=0)
     assert first.read_bytes() == second.read_bytes()
