@@ -74,6 +74,17 @@ def main(argv=None) -> int:
         from .registry.report import provenance_report
 
         sys.stdout.write(provenance_report())
+    elif args.command == "operations":
+        from .registry.report import operations_page, operations_report, recorded_operations
+
+        missing = [d for d in args.kit_record or () if not os.path.isdir(d)]
+        if missing:
+            print(f"qacmock operations: no directory {missing[0]}", file=sys.stderr)
+            return 2
+        if not args.kit_record:
+            sys.stdout.write(operations_report())
+        else:
+            sys.stdout.write(operations_page(set().union(*(recorded_operations(d) for d in args.kit_record))))
     return 0
 
 
@@ -163,6 +174,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, "_Options"]:
 
     commands.add_parser("wsdl", help="print the WSDL the service serves")
     commands.add_parser("fields", help="list every field of every item type with its provenance")
+    operations = commands.add_parser(
+        "operations", help="list every operation of the vendor's reference: served or not, and whether a "
+                           "contract-kit run (recorded with --record DIR) exercises it")
+    operations.add_argument("--kit-record", metavar="DIR", action="append",
+                            help="a directory 'qacmock contracts run --record' wrote (repeat for several runs)")
     commands.add_parser("contracts", add_help=False,
                         help="the contract kit: 'contracts run --url URL' tests an endpoint, "
                              "'contracts diff A B' compares two recordings (see 'qacmock contracts -h')")

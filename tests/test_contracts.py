@@ -26,6 +26,8 @@ from contracts.recording import safe_name
 from contracts.target import Settings
 from mockserver.app import QacMock
 from mockserver.domain.errors import AUTHENTICATION_FAILED, AuthenticationError
+from mockserver.registry import REGISTRY
+from mockserver.registry.report import operations_page, recorded_operations
 from mockserver.seed import default_dataset
 
 from .conftest import LiveServer
@@ -179,6 +181,17 @@ def test_the_kit_passes_against_a_mock_with_other_data(full_runs, run):
     assert "every item the run created was deleted, but for the test runs below" in result.output
     assert any(name.startswith("contracts.tests.test_test_runs") for name in result.with_outcome("passed"))
     assert "kept 5 test run(s)" in result.output
+
+
+def test_the_operations_page_in_docs_is_current(full_runs):
+    """docs/operations.md is what the kit's recorded runs (both SOAP versions) say: every operation
+    of the reference, served or not, exercised by the kit or not."""
+    kit = recorded_operations(full_runs["1.1"].record) | recorded_operations(full_runs["1.2"].record)
+    page = Path(__file__).resolve().parents[1] / "docs" / "operations.md"
+    assert page.read_text(encoding="utf-8") == operations_page(kit), (
+        "docs/operations.md is out of date: regenerate it with qacmock operations after a recorded kit run "
+        "(operations_page in mockserver/registry/report.py)")
+    assert kit <= {op.name for op in REGISTRY.operations}
 
 
 def test_writing_tests_run_against_localhost_and_the_second_user_tests_run(full_runs):
