@@ -18,10 +18,11 @@ from .errors import NotFoundError, ValidationError
 from .lifecycle import Context, lifecycle_of
 from .owned_items import OwnedItems
 from .owners import check_owner, owner_links
+from .users import Users
 from .sorting import parse_sorting
 
 
-class QacService(OwnedItems):
+class QacService(OwnedItems, Users):
     def __init__(self, store: Store):
         self.store = store
 

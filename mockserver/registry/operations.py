@@ -90,6 +90,16 @@ HELPER_OPERATIONS = (
     Operation("GetLoginInfoByEntity", "get_login_info",
               _credentials(Param("EntityCode", Xsd.STRING.value, required=True)),
               "LoginInfo", authenticated=False),
+    # [DOC] users (§7.15), with the singular User_ prefix; [INFERRED] any member of the project
+    # may call them (the vendor names no right).
+    Operation("User_Add", "user_add", (AUTH, Param("User", "User", required=True)), Xsd.INT.value,
+              roles={"item": "User"}),
+    Operation("User_GetIdByEmail", "user_id_by_email", (AUTH, Param("Email", Xsd.STRING.value, required=True)),
+              Xsd.INT.value, roles={"email": "Email"}),
+    Operation("User_GetEmailById", "user_email_by_id", (AUTH, Param("UserId", Xsd.INT.value, required=True)),
+              Xsd.STRING.value, roles={"id": "UserId"}),
+    Operation("User_GetByProject", "users_of_project", (AUTH,), "ArrayOfUser"),
+    Operation("ServerProperties_GetServerProperties", "server_properties", (AUTH,), "ServerProperty"),
     Operation("Bugs_GetStatuses", "get_statuses", (AUTH,), Xsd.ARRAY_OF_STRING.value, "Bug",
               (RightCheck(Area.DEFECTS, Right.READ), RightCheck(Area.MANAGE_CHOICE_LISTS, Right.READ))),
 )

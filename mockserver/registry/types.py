@@ -43,4 +43,22 @@ LOGIN_INFO = ComplexType("LoginInfo", (
     Field("Projects", "ArrayOfProject", source=Source.DOC),
 ))
 
-COMPLEX_TYPES = (AUTHENTICATION_DATA, LOGIN_INFO, PROJECT)
+# [DOC] complete (§7.15); Password is only for service and test accounts and is never read back.
+USER = ComplexType("User", (
+    Field("UserId", Xsd.INT),
+    Field("FirstName", Xsd.STRING, 25),
+    Field("LastName", Xsd.STRING, 25),
+    Field("Email", Xsd.STRING, 255, note="the login"),
+    Field("SecurityGroup", Xsd.STRING, 255, note="default: the alphabetically first group"),
+    Field("Password", Xsd.STRING, 255, note="write only [INFERRED]: User_GetByProject leaves it out"),
+    Field("TimeZone", Xsd.STRING, 100, note="default: the server's time zone"),
+))
+
+# [DOC-SAMPLE] §4.1; [INFERRED] ServerOffsetInSecs = UTC - local, positive for a server behind UTC.
+SERVER_PROPERTY = ComplexType("ServerProperty", (
+    Field("ServerLocalTime", Xsd.DATETIME),
+    Field("ServerUTCTime", Xsd.DATETIME),
+    Field("ServerOffsetInSecs", Xsd.INT),
+))
+
+COMPLEX_TYPES = (AUTHENTICATION_DATA, LOGIN_INFO, PROJECT, USER, SERVER_PROPERTY)

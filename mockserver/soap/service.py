@@ -99,6 +99,26 @@ def _load_elevated(qac, op, args, caller):
                       op.owner_right)
 
 
+def _user_add(qac, op, args, caller):
+    return qac.add_user(caller, plain_in(REGISTRY.complex_type("User"), op.arg(args, "item")))
+
+
+def _user_id_by_email(qac, op, args, caller):
+    return qac.user_id_by_email(caller, op.arg(args, "email"))
+
+
+def _user_email_by_id(qac, op, args, caller):
+    return qac.user_email_by_id(caller, op.arg(args, "id"))
+
+
+def _users_of_project(qac, op, args, caller):
+    return qac.users_of_project(caller)
+
+
+def _server_properties(qac, op, args, caller):
+    return qac.server_properties(caller)
+
+
 HANDLERS = {
     "get_version": _get_version,
     "get_login_info": _get_login_info,
@@ -115,6 +135,11 @@ HANDLERS = {
     "get_file": _get_file,
     "delete_link": _delete_link,
     "load_elevated": _load_elevated,
+    "user_add": _user_add,
+    "user_id_by_email": _user_id_by_email,
+    "user_email_by_id": _user_email_by_id,
+    "users_of_project": _users_of_project,
+    "server_properties": _server_properties,
 }
 
 

@@ -165,6 +165,29 @@ class Store:
     def user(self, user_id: int) -> dict | None:
         return self._one("SELECT * FROM Users WHERE UserId = ?", (user_id,))
 
+    def security_groups(self) -> list[dict]:
+        return self._rows("SELECT GroupId, GroupName FROM SecurityGroups ORDER BY GroupName COLLATE NOCASE")
+
+    def add_user(self, user: dict, proj_id: int, group_id: int) -> int:
+        cursor = self.db.conn.execute(
+            "INSERT INTO Users (FirstName, LastName, Email, Password, TimeZone, DeptId, IsActive, LastProjId) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'Y', ?)",
+            (user["FirstName"], user["LastName"], user["Email"], user["Password"], user["TimeZone"],
+             user["DeptId"], proj_id))
+        user_id = cursor.lastrowid
+        self.db.conn.execute("INSERT INTO ProjectMembers (ProjId, UserId) VALUES (?, ?)", (proj_id, user_id))
+        self.db.conn.execute("INSERT INTO GroupMembers (GroupId, UserId) VALUES (?, ?)", (group_id, user_id))
+        return user_id
+
+    def project_users(self, proj_id: int) -> list[dict]:
+        """The project's members with their first security group by name, in id order."""
+        return self._rows(
+            "SELECT u.UserId, u.FirstName, u.LastName, u.Email, u.TimeZone, "
+            "(SELECT g.GroupName FROM GroupMembers gm JOIN SecurityGroups g ON g.GroupId = gm.GroupId "
+            " WHERE gm.UserId = u.UserId ORDER BY g.GroupName COLLATE NOCASE LIMIT 1) AS SecurityGroup "
+            "FROM ProjectMembers m JOIN Users u ON u.UserId = m.UserId WHERE m.ProjId = ? ORDER BY u.UserId",
+            (proj_id,))
+
     def user_by_email(self, email: str) -> dict | None:
         return self._one("SELECT * FROM Users WHERE Email = ? COLLATE NOCASE", (email,))
 
