@@ -126,3 +126,27 @@ def test_the_plugin_is_registered_by_the_package():
 
     [plugin] = [ep for ep in entry_points(group="pytest11") if ep.value == "mockserver.control.pytest_plugin"]
     assert plugin.name == plugin.value
+
+
+def test_the_readme_outbox_example_runs_in_a_user_suite(tmp_path):
+    """README's qacmock_emails example, with run_my_nightly_job standing for the user's code."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    (example,) = [block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "qacmock_emails" in block]
+    job = textwrap.dedent('''
+        import zeep
+
+        def run_my_nightly_job(wsdl):
+            auth = {"AppCode": "agSPEnt", "DeptId": 7154, "ProjId": 10372, "UserId": 25315, "PassCode": "p@ssword"}
+            zeep.Client(wsdl).service.SendEmail(auth, "ci@example.com", "QA <qa@example.com>", "",
+                                                "Nightly run", "All green: 212 tests")
+
+    ''')
+    folder = tmp_path / "user"
+    folder.mkdir()
+    (folder / "test_outbox.py").write_text(job + example, encoding="utf-8")
+    result = run_user_suite(folder, "-W", "error")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout

@@ -14,6 +14,10 @@
     DELETE /__admin/journal                   forget every entry
     GET    /__admin/journal/settings          {"size": N, "bodies": false, ...}
     PUT    /__admin/journal/settings          {"size": N, "bodies": true}: resize, keep bodies
+    GET    /__admin/emails                    the outbox: what the service would have e-mailed,
+                                              oldest first; filters: to, subject (substrings),
+                                              operation (SendEmail, Add, Update, Delete, Register), limit
+    DELETE /__admin/emails                    empty the outbox
     GET    /__admin/faults                    the fault-injection rules
     POST   /__admin/faults                    add a rule (see mockserver/control/injection.py)
     DELETE /__admin/faults                    delete every rule
@@ -95,6 +99,8 @@ class AdminApi:
             return self._journal(method, parts[1:], environ)
         if parts[:1] == ["faults"]:
             return self._faults(method, parts[1:], environ)
+        if parts == ["emails"]:
+            return self._emails(method, environ)
         if parts == ["seed"] and method == "POST":
             return "200 OK", self.seed(self._json(environ))
         if parts == ["snapshots"] and method == "GET":
@@ -145,6 +151,24 @@ class AdminApi:
                 raise AdminError("400 Bad Request", str(error)) from None
             return "200 OK", journal.settings()
         raise self._no_endpoint(method, environ)
+
+    def _emails(self, method: str, environ):
+        store = self.mock.store
+        if method == "DELETE":
+            with store.transaction():
+                store.clear_emails()
+            return "200 OK", {"status": "cleared"}
+        if method != "GET":
+            raise self._no_endpoint(method, environ)
+        query = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+        unknown = sorted(set(query) - {"to", "subject", "operation", "limit"})
+        if unknown:
+            raise AdminError("400 Bad Request", f"unknown filter(s) {', '.join(unknown)}; known: to, subject, "
+                                                f"operation, limit")
+        with store.lock:
+            emails = store.emails(query.get("to"), query.get("subject"), query.get("operation"),
+                                  _count(query.get("limit"), "limit", 1))
+        return "200 OK", {"emails": emails, "count": len(emails)}
 
     def _journal_query(self, environ, known=JOURNAL_FILTERS) -> tuple[Filter, int | None]:
         query: dict[str, list[str]] = {}

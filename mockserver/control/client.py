@@ -98,6 +98,29 @@ class AdminClient:
     def assert_not_called(self, operation: str | list[str] | None = None, **filters):
         self.assert_called(operation, times=0, **filters)
 
+    # -- the outbox ------------------------------------------------------------------------------
+    def emails(self, to: str | None = None, subject: str | None = None, operation: str | None = None,
+               limit: int | None = None) -> list[dict]:
+        """What the service would have e-mailed, oldest first; ``to`` and ``subject`` match
+        substrings, case-insensitively."""
+        params = [(k, str(v)) for k, v in (("to", to), ("subject", subject), ("operation", operation),
+                                           ("limit", limit)) if v is not None]
+        return self._call("GET", "/emails" + ("?" + urllib.parse.urlencode(params) if params else ""))["emails"]
+
+    def clear_emails(self) -> dict:
+        return self._call("DELETE", "/emails")
+
+    def assert_emailed(self, to: str | None = None, subject: str | None = None, operation: str | None = None,
+                       times: int | None = None) -> list[dict]:
+        """The matching e-mails; fails listing the outbox when there are none (or not ``times``)."""
+        found = self.emails(to, subject, operation)
+        if (times is None and not found) or (times is not None and len(found) != times):
+            listing = "\n".join(f"  {e['Operation']}: to {e['ToAddress']}: {e['Subject']}" for e in self.emails())
+            wanted = "at least one" if times is None else f"exactly {times}"
+            raise AssertionError(f"expected {wanted} e-mail {_describe({'to': to, 'subject': subject, 'operation': operation})}"
+                                 f"but found {len(found)}; the outbox holds:\n{listing or '  nothing'}")
+        return found
+
     # -- fault injection -----------------------------------------------------------------------
     def add_fault(self, action: str, operation: str = "*", **options) -> dict:
         """A fault rule (see mockserver/control/injection.py); returns it with its id."""

@@ -17,6 +17,8 @@ Fixtures:
                          ``qacmock_journal.assert_called("Bugs_Add", times=1)``
     ``qacmock_faults``   the client, with every fault rule deleted after the test, for
                          ``qacmock_faults.add_fault("drop", "Bugs_Load", times=1)``
+    ``qacmock_emails``   empties the outbox before the test and returns the client, for
+                         ``qacmock_emails.assert_emailed(to="ada@example.com", subject="updated")``
 """
 from __future__ import annotations
 
@@ -134,6 +136,12 @@ def qacmock_reset(qacmock_admin) -> AdminClient:
 @pytest.fixture
 def qacmock_journal(qacmock_admin) -> AdminClient:
     qacmock_admin.clear_journal()
+    return qacmock_admin
+
+
+@pytest.fixture
+def qacmock_emails(qacmock_admin) -> AdminClient:
+    qacmock_admin.clear_emails()
     return qacmock_admin
 
 

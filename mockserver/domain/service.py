@@ -11,7 +11,7 @@ from ..registry.constants import MAX_PAGE_SIZE
 from ..store import Store
 from ..store.where import compile_where
 # test_runs and collaboration register their lifecycles when imported.
-from . import audit, clock, collaboration, rules, test_runs  # noqa: F401
+from . import audit, clock, collaboration, mail, rules, test_runs  # noqa: F401
 from .auth import Caller, authenticate, check_credentials
 from .condition import parse_condition
 from .errors import NotFoundError, ValidationError
@@ -96,7 +96,8 @@ class QacService(OwnedItems, Users):
             if new_notes:
                 self._add_note(entity, item_id, new_notes, caller, proj_id, now)
             if alert == "Y":
-                self.store.record_alert(entity.entity_code, item_id, "Add", caller.user_id, now)
+                mail.alert(self.store, entity.entity_code, item_id, "Add", caller.user_id, now,
+                           values.get(entity.title_field) if entity.title_field else None)
         return item_id
 
     def load(self, caller: Caller, entity: Entity, item_id: int, right: Right | None = None) -> dict:
@@ -150,7 +151,8 @@ class QacService(OwnedItems, Users):
             if audit.audited(entity):
                 audit.record_changes(self.store, entity, item_id, proj_id, caller.user_id, now, existing, values)
             if alert == "Y":
-                self.store.record_alert(entity.entity_code, item_id, "Update", caller.user_id, now)
+                mail.alert(self.store, entity.entity_code, item_id, "Update", caller.user_id, now,
+                           values.get(entity.title_field) if entity.title_field else None)
 
     def delete(self, caller: Caller, entity: Entity, item_id: int, right: Right | None = None):
         now = clock.now()
@@ -164,7 +166,12 @@ class QacService(OwnedItems, Users):
             for victim, ids in self._cascade(entity, [item_id]):
                 self.store.delete_items(victim, ids)
             # Delete operations always send email alerts [DOC]; the mock records them.
-            self.store.record_alert(entity.entity_code, item_id, "Delete", caller.user_id, now)
+            mail.alert(self.store, entity.entity_code, item_id, "Delete", caller.user_id, now,
+                       existing.get(entity.title_field) if entity.title_field else None)
+
+    def send_email(self, caller: Caller, sender, to, cc, subject, body):
+        with self.store.transaction():
+            mail.send(self.store, caller.user_id, clock.now(), sender, to, cc, subject, body)
 
     def statuses(self, caller: Caller) -> list[str]:
         with self.store.lock:

@@ -2,8 +2,8 @@
 
 [DOC] User_Add registers a user with access to AuthenticationData.ProjId, in the named security
 group or the alphabetically first one, with the server's time zone unless given; FirstName,
-LastName and Email are required; QAComplete e-mails a password-reset link (recorded here as an
-alert, operation "Register"). [INFERRED]: an e-mail already registered is refused; without a
+LastName and Email are required; QAComplete e-mails a password-reset link (to the outbox,
+operation "Register"). [INFERRED]: an e-mail already registered is refused; without a
 Password the user cannot log in until one is set; the new user's department is the project's.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from ..registry import REGISTRY
-from . import clock
+from . import clock, mail
 from .auth import Caller
 from .errors import ValidationError
 
@@ -52,7 +52,7 @@ class Users:
                 **user, "Password": user.get("Password") or secrets.token_urlsafe(24),
                 "TimeZone": user.get("TimeZone") or server_time_zone(), "DeptId": project["DeptId"]},
                 caller.proj_id, group["GroupId"])
-            self.store.record_alert("Users", user_id, "Register", caller.user_id, now)
+            mail.registration(self.store, user_id, user["Email"], caller.user_id, now)
         return user_id
 
     def user_id_by_email(self, caller: Caller, email: str | None) -> int:

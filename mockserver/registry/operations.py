@@ -100,6 +100,12 @@ HELPER_OPERATIONS = (
               Xsd.STRING.value, roles={"id": "UserId"}),
     Operation("User_GetByProject", "users_of_project", (AUTH,), "ArrayOfUser"),
     Operation("ServerProperties_GetServerProperties", "server_properties", (AUTH,), "ServerProperty"),
+    # [DOC] From, To, Subject and EmailBody required and non-empty; nothing is sent, the outbox keeps it.
+    Operation("SendEmail", "send_email", (AUTH, Param("From", Xsd.STRING.value, required=True),
+                                          Param("To", Xsd.STRING.value, required=True), Param("CC", Xsd.STRING.value),
+                                          Param("Subject", Xsd.STRING.value, required=True),
+                                          Param("EmailBody", Xsd.STRING.value, required=True)), None,
+              roles={"from": "From", "to": "To", "cc": "CC", "subject": "Subject", "body": "EmailBody"}),
     Operation("Bugs_GetStatuses", "get_statuses", (AUTH,), Xsd.ARRAY_OF_STRING.value, "Bug",
               (RightCheck(Area.DEFECTS, Right.READ), RightCheck(Area.MANAGE_CHOICE_LISTS, Right.READ))),
 )

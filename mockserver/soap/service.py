@@ -119,6 +119,10 @@ def _server_properties(qac, op, args, caller):
     return qac.server_properties(caller)
 
 
+def _send_email(qac, op, args, caller):
+    qac.send_email(caller, *(op.arg(args, role) for role in ("from", "to", "cc", "subject", "body")))
+
+
 HANDLERS = {
     "get_version": _get_version,
     "get_login_info": _get_login_info,
@@ -140,6 +144,7 @@ HANDLERS = {
     "user_email_by_id": _user_email_by_id,
     "users_of_project": _users_of_project,
     "server_properties": _server_properties,
+    "send_email": _send_email,
 }
 
 

@@ -5,7 +5,6 @@ import base64
 import contextlib
 import sqlite3
 import threading
-from datetime import datetime
 
 import sqlite_utils
 
@@ -239,10 +238,28 @@ class Store:
             "SELECT CustomFieldNbr, FieldName FROM CustomFieldDefs WHERE ProjId = ? AND EntityCode = ? "
             "ORDER BY CustomFieldNbr", (proj_id, entity_code))
 
-    def record_alert(self, entity_code: str, item_id: int, operation: str, user_id: int, now: datetime):
-        self.db.conn.execute(
-            "INSERT INTO EmailAlerts (DateCreated, EntityCode, ItemId, Operation, UserId) "
-            "VALUES (?, ?, ?, ?, ?)", (date_to_sql(now), entity_code, item_id, operation, user_id))
+    def record_email(self, email: dict):
+        """An e-mail the service would send: kept in the outbox, never sent."""
+        row = {**email, "DateCreated": date_to_sql(email["DateCreated"])}
+        self.db.conn.execute(insert_sql("Emails", list(row)), list(row.values()))
+
+    def emails(self, to: str | None = None, subject: str | None = None, operation: str | None = None,
+               limit: int | None = None) -> list[dict]:
+        """The outbox, oldest first; ``to`` and ``subject`` match case-insensitive substrings."""
+        conditions, params = [], []
+        for column, value in (("ToAddress", to), ("Subject", subject)):
+            if value:
+                conditions.append(f"instr(lower({column}), lower(?)) > 0")
+                params.append(value)
+        if operation:
+            conditions.append("Operation = ?")
+            params.append(operation)
+        sql = "SELECT * FROM Emails" + (" WHERE " + " AND ".join(conditions) if conditions else "")
+        sql += " ORDER BY EmailId" + (" LIMIT ?" if limit is not None else "")
+        return self._rows(sql, params + ([limit] if limit is not None else []))
+
+    def clear_emails(self):
+        self.db.conn.execute("DELETE FROM Emails")
 
     def attach_file(self, attachment_id: int, data: bytes):
         digest = self.files.put(data)
