@@ -18,12 +18,18 @@
                                               oldest first; filters: to, subject (substrings),
                                               operation (SendEmail, Add, Update, Delete, Register), limit
     DELETE /__admin/emails                    empty the outbox
+    GET    /__admin/clock                     the server's clock: now, controlled, frozen
+    PUT    /__admin/clock                     {"freeze": "2026-03-01T09:00:00"} stands it still,
+                                              {"at": "..."} runs it on from a moment,
+                                              {"advance": 3600} moves it, {"release": true} gives
+                                              back the machine's (times are the server's local time)
     GET    /__admin/faults                    the fault-injection rules
     POST   /__admin/faults                    add a rule (see mockserver/control/injection.py)
     DELETE /__admin/faults                    delete every rule
     DELETE /__admin/faults/<id>
 
-Reset also clears the journal and the fault rules; restoring a snapshot changes data only.
+Reset also clears the journal and the fault rules, and with {"clock": true} releases the clock;
+restoring a snapshot changes data only.
 With a token configured, every call needs ``Authorization: Bearer <token>``.
 """
 from __future__ import annotations
@@ -36,6 +42,7 @@ from datetime import datetime, timezone
 from urllib.parse import parse_qsl
 
 from .. import QACOMPLETE_VERSION, __version__
+from ..domain import clock
 from ..registry import REGISTRY
 from ..seed import build, check
 from .injection import RuleError
@@ -87,11 +94,17 @@ class AdminApi:
         if parts == ["health"] and method == "GET":
             return "200 OK", self.health()
         if parts == ["reset"] and method == "POST":
+            options = self._json(environ)
+            unknown = sorted(set(options) - {"clock"})
+            if unknown or not isinstance(options.get("clock", False), bool):
+                raise AdminError("400 Bad Request", "reset takes {} or {\"clock\": true}")
             self.mock.snapshots.restore(STARTED)
             self.mock.rules.clear()
             self.mock.journal.clear()
+            if options.get("clock"):
+                clock.release()
             return "200 OK", {"status": "reset"}
-        if parts[:1] in (["journal"], ["faults"], ["snapshots"]) and self.workers > 1:
+        if parts[:1] in (["journal"], ["faults"], ["snapshots"], ["clock"]) and self.workers > 1:
             # Each worker process holds its own; an answer from one of them would mislead.
             raise AdminError("409 Conflict", f"/__admin/{parts[0]} is not available with {self.workers} "
                                              f"worker processes: each keeps its own; serve with one worker")
@@ -99,6 +112,8 @@ class AdminApi:
             return self._journal(method, parts[1:], environ)
         if parts[:1] == ["faults"]:
             return self._faults(method, parts[1:], environ)
+        if parts == ["clock"]:
+            return self._clock(method, environ)
         if parts == ["emails"]:
             return self._emails(method, environ)
         if parts == ["seed"] and method == "POST":
@@ -151,6 +166,28 @@ class AdminApi:
                 raise AdminError("400 Bad Request", str(error)) from None
             return "200 OK", journal.settings()
         raise self._no_endpoint(method, environ)
+
+    def _clock(self, method: str, environ):
+        if method == "GET":
+            return "200 OK", clock.state()
+        if method not in ("PUT", "POST"):
+            raise self._no_endpoint(method, environ)
+        options = self._json(environ)
+        if len(options) != 1 or next(iter(options)) not in ("freeze", "at", "advance", "release"):
+            raise AdminError("400 Bad Request", 'give one of {"freeze": TIME}, {"at": TIME}, {"advance": SECONDS} '
+                                                'or {"release": true}')
+        (what, value), = options.items()
+        if what == "advance":
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise AdminError("400 Bad Request", f"advance must be a number of seconds (got {value!r})")
+            clock.advance(value)
+        elif what == "release":
+            if value is not True:
+                raise AdminError("400 Bad Request", "release must be true")
+            clock.release()
+        else:
+            clock.set_time(_local_moment(value, what), frozen=what == "freeze")
+        return "200 OK", clock.state()
 
     def _emails(self, method: str, environ):
         store = self.mock.store
@@ -288,6 +325,18 @@ def _count(value: str | None, name: str, low: int) -> int | None:
     if not value.isascii() or not value.isdigit() or int(value) < low:
         raise AdminError("400 Bad Request", f"{name} must be a whole number from {low} (got {value!r})")
     return int(value)
+
+
+def _local_moment(value, name: str) -> datetime:
+    """An ISO-8601 time as the server's local time (an offset, if given, is converted)."""
+    try:
+        moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise AdminError("400 Bad Request", f"{name} must be an ISO-8601 time such as 2026-03-01T09:00:00 "
+                                            f"(got {value!r})") from None
+    if not 1 <= moment.year <= 9998:
+        raise AdminError("400 Bad Request", f"{name} {value!r} is out of range")
+    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _moment(value: str | None) -> datetime | None:

@@ -36,7 +36,10 @@ class AdminClient:
     def health(self) -> dict:
         return self._call("GET", "/health")
 
-    def reset(self) -> dict:
+    def reset(self, clock: bool = False) -> dict:
+        """Back to the data the server started with; with ``clock``, the machine's clock too."""
+        if clock:
+            return self._call("POST", "/reset", {"clock": True})
         return self._call("POST", "/reset")
 
     def seed(self, scale: str | int = "default", seed: int | None = None) -> dict:
@@ -98,6 +101,24 @@ class AdminClient:
     def assert_not_called(self, operation: str | list[str] | None = None, **filters):
         self.assert_called(operation, times=0, **filters)
 
+    # -- the server's clock --------------------------------------------------------------------------
+    def clock(self) -> dict:
+        return self._call("GET", "/clock")
+
+    def freeze_clock(self, at) -> dict:
+        """Stand the server's clock still at ``at`` (a datetime, or an ISO-8601 string)."""
+        return self._call("PUT", "/clock", {"freeze": _iso(at)})
+
+    def set_clock(self, at) -> dict:
+        """Run the server's clock on from ``at``."""
+        return self._call("PUT", "/clock", {"at": _iso(at)})
+
+    def advance_clock(self, seconds: float) -> dict:
+        return self._call("PUT", "/clock", {"advance": seconds})
+
+    def release_clock(self) -> dict:
+        return self._call("PUT", "/clock", {"release": True})
+
     # -- the outbox ------------------------------------------------------------------------------
     def emails(self, to: str | None = None, subject: str | None = None, operation: str | None = None,
                limit: int | None = None) -> list[dict]:
@@ -150,6 +171,10 @@ class AdminClient:
             except ValueError:
                 message = error.reason
             raise AdminApiError(error.code, message) from None
+
+
+def _iso(at) -> str:
+    return at.isoformat() if hasattr(at, "isoformat") else str(at)
 
 
 def _journal_query(operation, user, project, fault, injected, since, after, limit) -> str:

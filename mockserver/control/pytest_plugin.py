@@ -17,6 +17,8 @@ Fixtures:
                          ``qacmock_journal.assert_called("Bugs_Add", times=1)``
     ``qacmock_faults``   the client, with every fault rule deleted after the test, for
                          ``qacmock_faults.add_fault("drop", "Bugs_Load", times=1)``
+    ``qacmock_clock``    the client, with the server's clock given back to the machine after the
+                         test, for ``qacmock_clock.freeze_clock("2026-03-01T09:00:00")``
     ``qacmock_emails``   empties the outbox before the test and returns the client, for
                          ``qacmock_emails.assert_emailed(to="ada@example.com", subject="updated")``
 """
@@ -137,6 +139,12 @@ def qacmock_reset(qacmock_admin) -> AdminClient:
 def qacmock_journal(qacmock_admin) -> AdminClient:
     qacmock_admin.clear_journal()
     return qacmock_admin
+
+
+@pytest.fixture
+def qacmock_clock(qacmock_admin):
+    yield qacmock_admin
+    qacmock_admin.release_clock()
 
 
 @pytest.fixture
