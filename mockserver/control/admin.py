@@ -23,6 +23,12 @@
                                               {"at": "..."} runs it on from a moment,
                                               {"advance": 3600} moves it, {"release": true} gives
                                               back the machine's (times are the server's local time)
+    GET    /__admin/logs                      {"db": [...], "perf": [...]}: what DbLogs_Add and
+                                              PerfLogs_Add wrote, oldest first
+    DELETE /__admin/logs                      forget them
+    GET    /__admin/preferences               {"restricted_extensions": [...], "restricted_entities": [...]}
+    PUT    /__admin/preferences               set either list: what Preferences_Is*Restricted
+                                              answer true for (nothing by default)
     GET    /__admin/faults                    the fault-injection rules
     POST   /__admin/faults                    add a rule (see mockserver/control/injection.py)
     DELETE /__admin/faults                    delete every rule
@@ -112,6 +118,10 @@ class AdminApi:
             return self._journal(method, parts[1:], environ)
         if parts[:1] == ["faults"]:
             return self._faults(method, parts[1:], environ)
+        if parts == ["logs"]:
+            return self._logs(method, environ)
+        if parts == ["preferences"]:
+            return self._preferences(method, environ)
         if parts == ["clock"]:
             return self._clock(method, environ)
         if parts == ["emails"]:
@@ -166,6 +176,37 @@ class AdminApi:
                 raise AdminError("400 Bad Request", str(error)) from None
             return "200 OK", journal.settings()
         raise self._no_endpoint(method, environ)
+
+    def _logs(self, method: str, environ):
+        store = self.mock.store
+        if method == "GET":
+            with store.lock:
+                return "200 OK", {"db": store.logs("DbLogs"), "perf": store.logs("PerfLogs")}
+        if method == "DELETE":
+            with store.transaction():
+                store.clear_logs()
+            return "200 OK", {"status": "cleared"}
+        raise self._no_endpoint(method, environ)
+
+    def _preferences(self, method: str, environ):
+        store = self.mock.store
+        keys = ("restricted_extensions", "restricted_entities")
+        if method in ("PUT", "POST"):
+            options = self._json(environ)
+            unknown = sorted(set(options) - set(keys))
+            if unknown:
+                raise AdminError("400 Bad Request", f"unknown preference(s) {', '.join(unknown)}; known: "
+                                                    f"{', '.join(keys)}")
+            for key, names in options.items():
+                if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+                    raise AdminError("400 Bad Request", f"{key} must be a list of names")
+            with store.transaction():
+                for key, names in options.items():
+                    store.set_setting(key, json.dumps(names))
+        elif method != "GET":
+            raise self._no_endpoint(method, environ)
+        with store.lock:
+            return "200 OK", {key: json.loads(store.setting(key) or "[]") for key in keys}
 
     def _clock(self, method: str, environ):
         if method == "GET":

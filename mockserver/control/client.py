@@ -101,6 +101,20 @@ class AdminClient:
     def assert_not_called(self, operation: str | list[str] | None = None, **filters):
         self.assert_called(operation, times=0, **filters)
 
+    # -- logs and preferences -------------------------------------------------------------------------
+    def logs(self) -> dict:
+        """{"db": [...], "perf": [...]}: what DbLogs_Add and PerfLogs_Add wrote."""
+        return self._call("GET", "/logs")
+
+    def clear_logs(self) -> dict:
+        return self._call("DELETE", "/logs")
+
+    def restrict(self, extensions: list[str] | None = None, entities: list[str] | None = None) -> dict:
+        """What Preferences_IsExtensionRestricted / _IsEntityRestricted answer true for."""
+        body = {k: v for k, v in (("restricted_extensions", extensions), ("restricted_entities", entities))
+                if v is not None}
+        return self._call("PUT", "/preferences", body)
+
     # -- the server's clock --------------------------------------------------------------------------
     def clock(self) -> dict:
         return self._call("GET", "/clock")

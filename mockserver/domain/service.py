@@ -16,13 +16,14 @@ from .auth import Caller, authenticate, check_credentials
 from .condition import parse_condition
 from .errors import NotFoundError, ValidationError
 from .lifecycle import Context, lifecycle_of
+from .housekeeping import Housekeeping
 from .owned_items import OwnedItems
 from .owners import check_owner, owner_links
 from .users import Users
 from .sorting import parse_sorting
 
 
-class QacService(OwnedItems, Users):
+class QacService(OwnedItems, Users, Housekeeping):
     def __init__(self, store: Store):
         self.store = store
 

@@ -1,6 +1,6 @@
 """Operations derived from the item types, plus the helper operations."""
 from .constants import MAX_CONDITION_LENGTH, MAX_SORTING_LENGTH
-from .model import Area, Entity, Operation, Param, Right, RightCheck, Xsd
+from .model import Area, Entity, Operation, Param, Right, RightCheck, Source, Xsd
 
 AUTH = Param("AuthenticationData", "AuthenticationData", required=True)
 
@@ -106,6 +106,22 @@ HELPER_OPERATIONS = (
                                           Param("Subject", Xsd.STRING.value, required=True),
                                           Param("EmailBody", Xsd.STRING.value, required=True)), None,
               roles={"from": "From", "to": "To", "cc": "CC", "subject": "Subject", "body": "EmailBody"}),
+    # [DOC] logs the client writes into QAComplete; nothing is returned. The mock keeps them for
+    # the admin API (/__admin/logs).
+    Operation("DbLogs_Add", "add_log", (AUTH, Param("DbLog", "DbLog", required=True)), None, roles={"item": "DbLog"}),
+    Operation("PerfLogs_Add", "add_log", (AUTH, Param("PerfLog", "PerfLog", required=True)), None,
+              roles={"item": "PerfLog"}),
+    # [DOC] true means not available; the mock restricts what /__admin/preferences lists (nothing
+    # by default).
+    Operation("Preferences_IsExtensionRestricted", "is_restricted",
+              (AUTH, Param("ExtensionName", Xsd.STRING.value, required=True)), Xsd.BOOLEAN.value,
+              roles={"name": "ExtensionName", "list": "extensions"}),
+    Operation("Preferences_IsEntityRestricted", "is_restricted",
+              (AUTH, Param("EntityName", Xsd.STRING.value, required=True)), Xsd.BOOLEAN.value,
+              roles={"name": "EntityName", "list": "entities"}),
+    # [INFERRED] signature: the vendor documents the Grid and KeyValueItem objects only.
+    Operation("EntityMetadata_GetAll", "entity_metadata", (AUTH, Param("EntityCode", Xsd.STRING.value, required=True)),
+              "ArrayOfGrid", roles={"entity_code": "EntityCode"}, source=Source.INFERRED),
     Operation("Bugs_GetStatuses", "get_statuses", (AUTH,), Xsd.ARRAY_OF_STRING.value, "Bug",
               (RightCheck(Area.DEFECTS, Right.READ), RightCheck(Area.MANAGE_CHOICE_LISTS, Right.READ))),
 )

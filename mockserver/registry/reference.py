@@ -1,6 +1,7 @@
 """Every operation of the vendor's SOAP reference (§7.1 of the reference): what the mock is
 measured against. 129 documented operations, 3 the reference infers (ProjectPlanTasks_Add,
-_Load, _Update) and 3 the vendor marks internal ("do not use")."""
+_Load, _Update) and 3 the vendor marks internal ("do not use"), which the mock does not serve:
+a mock that answered them would invite clients to depend on them."""
 from __future__ import annotations
 
 DOC, INFERRED, INTERNAL = "DOC", "INFERRED", "INTERNAL"

@@ -57,4 +57,6 @@ def operations_page(kit_operations: set[str]) -> str:
             "`tests/test_contracts.py` regenerates it from its own kit runs "
             "(SOAP 1.1 and 1.2) and fails when this page is out of date. \"Reference\" is how the vendor's "
             "reference knows the operation: DOC (documented), INFERRED (the reference infers it) or INTERNAL "
-            "(the vendor says not to use it).\n\n" + operations_report(kit_operations))
+            "(the vendor says not to use it). The three internal operations are not served, on purpose: the "
+            "vendor says not to use them, and a mock that answered them would invite clients to depend on "
+            "them; a call gets the .asmx fault for an unknown SOAPAction.\n\n" + operations_report(kit_operations))

@@ -61,4 +61,40 @@ SERVER_PROPERTY = ComplexType("ServerProperty", (
     Field("ServerOffsetInSecs", Xsd.INT),
 ))
 
-COMPLEX_TYPES = (AUTHENTICATION_DATA, LOGIN_INFO, PROJECT, USER, SERVER_PROPERTY)
+# [DOC] §7.16: an error record of the client's, and a Performance Log Manager record.
+DB_LOG = ComplexType("DbLog", (
+    Field("SeverityCode", Xsd.STRING, 100, note='e.g. "3-Error"'),
+    Field("ErrSource", Xsd.STRING, 64),
+    Field("ErrNumber", Xsd.INT),
+    Field("Description", Xsd.STRING, 500),
+    Field("AppCode", Xsd.STRING),
+    Field("DateCreated", Xsd.DATETIME),
+    Field("ProjId", Xsd.INT, note="0 if not project-specific"),
+    Field("UserId", Xsd.INT, note="0 if not user-specific"),
+    Field("UserName", Xsd.STRING, 78, note="set by the server from the user [DOC: Add page]"),
+))
+
+PERF_LOG = ComplexType("PerfLog", (
+    Field("Task", Xsd.STRING, 100),
+    Field("BeginDateTime", Xsd.DATETIME),
+    Field("EndDateTime", Xsd.DATETIME),
+))
+
+# [DOC] §7.16 Grid and KeyValueItem, for EntityMetadata_GetAll (whose signature is [INFERRED]).
+KEY_VALUE_ITEM = ComplexType("KeyValueItem", (
+    Field("Key", Xsd.STRING),
+    Field("Value", Xsd.STRING),
+))
+
+GRID = ComplexType("Grid", (
+    Field("ColName", Xsd.STRING),
+    Field("ColCaption", Xsd.STRING),
+    Field("IsColLocked", Xsd.STRING),
+    Field("IsRequired", Xsd.STRING),
+    Field("DefaultValue", Xsd.STRING),
+    Field("DataType", Xsd.STRING),
+    Field("ListOfValues", "ArrayOfKeyValueItem"),
+))
+
+COMPLEX_TYPES = (AUTHENTICATION_DATA, LOGIN_INFO, PROJECT, USER, SERVER_PROPERTY, DB_LOG, PERF_LOG,
+                 KEY_VALUE_ITEM, GRID)

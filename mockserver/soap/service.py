@@ -123,6 +123,19 @@ def _send_email(qac, op, args, caller):
     qac.send_email(caller, *(op.arg(args, role) for role in ("from", "to", "cc", "subject", "body")))
 
 
+def _add_log(qac, op, args, caller):
+    type_name = op.params[1].type
+    qac.add_log(caller, type_name, item_in(REGISTRY.complex_type(type_name), op.arg(args, "item")) or {})
+
+
+def _is_restricted(qac, op, args, caller):
+    return qac.is_restricted(caller, op.roles["list"], op.arg(args, "name"))
+
+
+def _entity_metadata(qac, op, args, caller):
+    return qac.entity_metadata(caller, op.arg(args, "entity_code"))
+
+
 HANDLERS = {
     "get_version": _get_version,
     "get_login_info": _get_login_info,
@@ -145,6 +158,9 @@ HANDLERS = {
     "users_of_project": _users_of_project,
     "server_properties": _server_properties,
     "send_email": _send_email,
+    "add_log": _add_log,
+    "is_restricted": _is_restricted,
+    "entity_metadata": _entity_metadata,
 }
 
 

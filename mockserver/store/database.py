@@ -238,6 +238,18 @@ class Store:
             "SELECT CustomFieldNbr, FieldName FROM CustomFieldDefs WHERE ProjId = ? AND EntityCode = ? "
             "ORDER BY CustomFieldNbr", (proj_id, entity_code))
 
+    def record_log(self, table: str, row: dict):
+        """A DbLog or PerfLog the client wrote; ``table`` is DbLogs or PerfLogs."""
+        row = {k: date_to_sql(v) if hasattr(v, "isoformat") else v for k, v in row.items()}
+        self.db.conn.execute(insert_sql(table, list(row)), list(row.values()))
+
+    def logs(self, table: str) -> list[dict]:
+        return self._rows(f"SELECT * FROM {quote(table)} ORDER BY LogId")
+
+    def clear_logs(self):
+        self.db.conn.execute("DELETE FROM DbLogs")
+        self.db.conn.execute("DELETE FROM PerfLogs")
+
     def record_email(self, email: dict):
         """An e-mail the service would send: kept in the outbox, never sent."""
         row = {**email, "DateCreated": date_to_sql(email["DateCreated"])}
