@@ -8,7 +8,8 @@ from ..store import Store
 from .errors import AccessDeniedError, AuthenticationError, ValidationError
 
 # Operations whose AuthenticationData may name several projects through ProjIds [DOC].
-MULTI_PROJECT_KINDS = ("load", "load_by_criteria", "list_by_owner", "load_owned", "get_file", "load_elevated")
+MULTI_PROJECT_KINDS = ("load", "load_by_criteria", "list_by_owner", "load_owned", "get_file", "load_elevated",
+                       "custom_fields_load")
 
 
 @dataclass(frozen=True)

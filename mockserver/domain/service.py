@@ -16,6 +16,7 @@ from .auth import Caller, authenticate, check_credentials
 from .condition import parse_condition
 from .errors import NotFoundError, ValidationError
 from .lifecycle import Context, lifecycle_of
+from .custom_fields import CustomFields
 from .housekeeping import Housekeeping
 from .owned_items import OwnedItems
 from .owners import check_owner, owner_links
@@ -23,7 +24,7 @@ from .users import Users
 from .sorting import parse_sorting
 
 
-class QacService(OwnedItems, Users, Housekeeping):
+class QacService(OwnedItems, Users, Housekeeping, CustomFields):
     def __init__(self, store: Store):
         self.store = store
 

@@ -10,8 +10,10 @@ def custom_field_max_length(number: int) -> int:
 
 
 def custom_block() -> tuple[Field, ...]:
+    # A custom field defined as a choice list (CustomFields_AddLookUp) keeps its values in the
+    # project's list named after it; without one the field is free text.
     values = [
-        Field(f"Custom{n}", Xsd.STRING, custom_field_max_length(n))
+        Field(f"Custom{n}", Xsd.STRING, custom_field_max_length(n), choice_list=f"Custom{n}")
         for n in range(1, CUSTOM_FIELD_COUNT + 1)
     ]
     names = [

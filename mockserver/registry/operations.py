@@ -122,6 +122,30 @@ HELPER_OPERATIONS = (
     # [INFERRED] signature: the vendor documents the Grid and KeyValueItem objects only.
     Operation("EntityMetadata_GetAll", "entity_metadata", (AUTH, Param("EntityCode", Xsd.STRING.value, required=True)),
               "ArrayOfGrid", roles={"entity_code": "EntityCode"}, source=Source.INFERRED),
+    # [DOC] custom fields (§7.13) need "Manage custom fields"; [INFERRED] Read, Add and Delete on it.
+    Operation("CustomFields_Add", "custom_field_add", (AUTH, Param("CustomField", "CustomField", required=True)),
+              Xsd.INT.value, roles={"item": "CustomField"},
+              rights=(RightCheck(Area.CUSTOM_FIELDS, Right.ADD),)),
+    Operation("CustomFields_AddLookUp", "custom_field_add",
+              (AUTH, Param("CustomField", "CustomField", required=True),
+               Param("LookUpValues", Xsd.STRING.value, required=True)), Xsd.INT.value,
+              roles={"item": "CustomField", "values": "LookUpValues"},
+              rights=(RightCheck(Area.CUSTOM_FIELDS, Right.ADD),)),
+    Operation("CustomFields_Load", "custom_fields_load", (AUTH, Param("Entity", Xsd.STRING.value, required=True)),
+              "ArrayOfCustomField", roles={"entity_code": "Entity"},
+              rights=(RightCheck(Area.CUSTOM_FIELDS, Right.READ),)),
+    Operation("CustomFields_Delete", "custom_field_delete",
+              (AUTH, Param("Entity", Xsd.STRING.value, required=True),
+               Param("CustomFieldNumber", Xsd.INT.value, required=True)), None,
+              roles={"entity_code": "Entity", "number": "CustomFieldNumber"},
+              rights=(RightCheck(Area.CUSTOM_FIELDS, Right.DELETE),)),
+    # [DOC] choice lists (§7.14): Read on the item type; any user may add values, removing or
+    # replacing them needs Delete ([INFERRED] on Manage Choice Lists: the vendor says "for Projects").
+    Operation("LookUps_Load", "lookups_load", (AUTH, Param("Entity", Xsd.STRING.value, required=True)),
+              "ArrayOfLookUp", roles={"entity_code": "Entity"}, owner_right=Right.READ),
+    Operation("LookUps_Update", "lookups_update", (AUTH, Param("Entity", Xsd.STRING.value, required=True),
+                                                   Param("LookUp", "LookUp", required=True)), None,
+              roles={"entity_code": "Entity", "item": "LookUp"}, owner_right=Right.READ),
     Operation("Bugs_GetStatuses", "get_statuses", (AUTH,), Xsd.ARRAY_OF_STRING.value, "Bug",
               (RightCheck(Area.DEFECTS, Right.READ), RightCheck(Area.MANAGE_CHOICE_LISTS, Right.READ))),
 )

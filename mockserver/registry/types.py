@@ -96,5 +96,21 @@ GRID = ComplexType("Grid", (
     Field("ListOfValues", "ArrayOfKeyValueItem"),
 ))
 
+# [DOC] complete (§7.13, §7.14).
+CUSTOM_FIELD = ComplexType("CustomField", (
+    Field("EntityCode", Xsd.STRING, 100),
+    Field("CustomFieldNbr", Xsd.INT, note="1-90"),
+    Field("FieldName", Xsd.STRING, 30),
+    Field("FieldType", Xsd.STRING, 30),
+    Field("FieldSize", Xsd.INT),
+    Field("IsRequired", Xsd.STRING, 1),
+))
+
+LOOK_UP = ComplexType("LookUp", (
+    Field("Type", Xsd.STRING, note='e.g. "Bugs-Custom1"; [INFERRED] "<EntityCode>-<list>" for every list'),
+    Field("Description", Xsd.STRING),
+    Field("Values", Xsd.ARRAY_OF_STRING),
+))
+
 COMPLEX_TYPES = (AUTHENTICATION_DATA, LOGIN_INFO, PROJECT, USER, SERVER_PROPERTY, DB_LOG, PERF_LOG,
-                 KEY_VALUE_ITEM, GRID)
+                 KEY_VALUE_ITEM, GRID, CUSTOM_FIELD, LOOK_UP)

@@ -108,6 +108,8 @@ class Generator:
     def items(self, entity: Entity, recipe: dict, count: int, proj_id: int, members: list[int]):
         choices = {f.name: self.store.choice_list(proj_id, entity.entity_code, f.choice_list)
                    for f in entity.fields if f.choice_list}
+        # Only the lists the project keeps (most custom fields have none): this runs per item.
+        choices = {name: values for name, values in choices.items() if values}
         shape = self.shape(entity)
         batch = []
         for _ in range(count):

@@ -136,6 +136,29 @@ def _entity_metadata(qac, op, args, caller):
     return qac.entity_metadata(caller, op.arg(args, "entity_code"))
 
 
+def _custom_field_add(qac, op, args, caller):
+    field = item_in(REGISTRY.complex_type("CustomField"), op.arg(args, "item"))
+    values = op.arg(args, "values") if "values" in op.roles else None
+    return qac.add_custom_field(caller, field, "" if "values" in op.roles and values is None else values)
+
+
+def _custom_fields_load(qac, op, args, caller):
+    return qac.custom_fields(caller, op.arg(args, "entity_code"))
+
+
+def _custom_field_delete(qac, op, args, caller):
+    qac.delete_custom_field(caller, op.arg(args, "entity_code"), op.arg(args, "number"))
+
+
+def _lookups_load(qac, op, args, caller):
+    return qac.lookups(caller, op.arg(args, "entity_code"), op.owner_right)
+
+
+def _lookups_update(qac, op, args, caller):
+    lookup = plain_in(REGISTRY.complex_type("LookUp"), op.arg(args, "item"))
+    qac.update_lookup(caller, op.arg(args, "entity_code"), lookup, op.owner_right)
+
+
 HANDLERS = {
     "get_version": _get_version,
     "get_login_info": _get_login_info,
@@ -161,6 +184,11 @@ HANDLERS = {
     "add_log": _add_log,
     "is_restricted": _is_restricted,
     "entity_metadata": _entity_metadata,
+    "custom_field_add": _custom_field_add,
+    "custom_fields_load": _custom_fields_load,
+    "custom_field_delete": _custom_field_delete,
+    "lookups_load": _lookups_load,
+    "lookups_update": _lookups_update,
 }
 
 

@@ -228,15 +228,52 @@ class Store:
         return [r["Value"] for r in rows]
 
     def required_fields(self, proj_id: int, entity_code: str) -> list[str]:
+        """The project's required fields, its required custom fields (as CustomN) included."""
         rows = self._rows(
-            "SELECT FieldName FROM RequiredFields WHERE ProjId = ? AND EntityCode = ? ORDER BY FieldName",
-            (proj_id, entity_code))
+            "SELECT FieldName FROM RequiredFields WHERE ProjId = ? AND EntityCode = ? "
+            "UNION SELECT 'Custom' || CustomFieldNbr FROM CustomFieldDefs "
+            "WHERE ProjId = ? AND EntityCode = ? AND IsRequired = 'Y' ORDER BY 1",
+            (proj_id, entity_code, proj_id, entity_code))
         return [r["FieldName"] for r in rows]
 
     def custom_field_defs(self, proj_id: int, entity_code: str) -> list[dict]:
         return self._rows(
-            "SELECT CustomFieldNbr, FieldName FROM CustomFieldDefs WHERE ProjId = ? AND EntityCode = ? "
-            "ORDER BY CustomFieldNbr", (proj_id, entity_code))
+            "SELECT rowid AS CustomFieldId, EntityCode, CustomFieldNbr, FieldName, FieldType, FieldSize, IsRequired "
+            "FROM CustomFieldDefs WHERE ProjId = ? AND EntityCode = ? ORDER BY CustomFieldNbr", (proj_id, entity_code))
+
+    def put_custom_field(self, proj_id: int, definition: dict) -> int:
+        """Add or overwrite the definition at its number; its internal id."""
+        self.db.conn.execute(
+            "INSERT INTO CustomFieldDefs (ProjId, EntityCode, CustomFieldNbr, FieldName, FieldType, IsRequired, "
+            "FieldSize) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ProjId, EntityCode, CustomFieldNbr) DO UPDATE SET "
+            "FieldName = excluded.FieldName, FieldType = excluded.FieldType, IsRequired = excluded.IsRequired, "
+            "FieldSize = excluded.FieldSize",
+            (proj_id, definition["EntityCode"], definition["CustomFieldNbr"], definition["FieldName"],
+             definition["FieldType"], definition["IsRequired"], definition["FieldSize"]))
+        return self._one("SELECT rowid AS id FROM CustomFieldDefs WHERE ProjId = ? AND EntityCode = ? AND "
+                         "CustomFieldNbr = ?", (proj_id, definition["EntityCode"], definition["CustomFieldNbr"]))["id"]
+
+    def delete_custom_field(self, entity: Entity, proj_id: int, number: int):
+        """The definition, its choice list, and the field's values in every item of the area."""
+        self.db.conn.execute("DELETE FROM CustomFieldDefs WHERE ProjId = ? AND EntityCode = ? AND CustomFieldNbr = ?",
+                             (proj_id, entity.entity_code, number))
+        self.set_choice_list(proj_id, entity.entity_code, f"Custom{number}", [])
+        column = quote(f"Custom{number}")
+        self.db.conn.execute(f"UPDATE {quote(entity.table)} SET {column} = NULL WHERE ProjId = ?", (proj_id,))
+
+    def choice_lists(self, proj_id: int, entity_code: str) -> dict[str, list[str]]:
+        lists: dict[str, list[str]] = {}
+        for row in self._rows("SELECT ListName, Value FROM ChoiceLists WHERE ProjId = ? AND EntityCode = ? "
+                              "ORDER BY ListName, Seq", (proj_id, entity_code)):
+            lists.setdefault(row["ListName"], []).append(row["Value"])
+        return lists
+
+    def set_choice_list(self, proj_id: int, entity_code: str, name: str, values: list[str]):
+        self.db.conn.execute("DELETE FROM ChoiceLists WHERE ProjId = ? AND EntityCode = ? AND ListName = ?",
+                             (proj_id, entity_code, name))
+        self.db.conn.executemany(
+            "INSERT INTO ChoiceLists (ProjId, EntityCode, ListName, Seq, Value) VALUES (?, ?, ?, ?, ?)",
+            [(proj_id, entity_code, name, n, v) for n, v in enumerate(values, start=1)])
 
     def record_log(self, table: str, row: dict):
         """A DbLog or PerfLog the client wrote; ``table`` is DbLogs or PerfLogs."""

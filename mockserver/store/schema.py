@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS RequiredFields (
 CREATE TABLE IF NOT EXISTS CustomFieldDefs (
     ProjId INTEGER NOT NULL, EntityCode TEXT NOT NULL, CustomFieldNbr INTEGER NOT NULL,
     FieldName TEXT NOT NULL, FieldType TEXT NOT NULL DEFAULT 'Text', IsRequired TEXT NOT NULL DEFAULT 'N',
+    FieldSize INTEGER,
     PRIMARY KEY (ProjId, EntityCode, CustomFieldNbr));
 CREATE TABLE IF NOT EXISTS AttachmentFiles (
     AttachmentId INTEGER PRIMARY KEY REFERENCES Attachments(AttachmentId) ON DELETE CASCADE,
