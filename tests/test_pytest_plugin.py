@@ -164,3 +164,17 @@ def test_the_readme_clock_example_runs_in_a_user_suite(tmp_path):
     result = run_user_suite(folder, "-W", "error")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
+
+
+def test_the_readme_logs_example_runs_in_a_user_suite(tmp_path):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    (example,) = [block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "qacmock_logs" in block]
+    folder = tmp_path / "user"
+    folder.mkdir()
+    (folder / "test_logs.py").write_text(example, encoding="utf-8")
+    result = run_user_suite(folder, "-W", "error")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout

@@ -19,6 +19,8 @@ Fixtures:
                          ``qacmock_faults.add_fault("drop", "Bugs_Load", times=1)``
     ``qacmock_clock``    the client, with the server's clock given back to the machine after the
                          test, for ``qacmock_clock.freeze_clock("2026-03-01T09:00:00")``
+    ``qacmock_logs``     forgets the DbLogs and PerfLogs written so far and returns the client, for
+                         ``qacmock_logs.logs()["db"]``
     ``qacmock_emails``   empties the outbox before the test and returns the client, for
                          ``qacmock_emails.assert_emailed(to="ada@example.com", subject="updated")``
 """
@@ -145,6 +147,12 @@ def qacmock_journal(qacmock_admin) -> AdminClient:
 def qacmock_clock(qacmock_admin):
     yield qacmock_admin
     qacmock_admin.release_clock()
+
+
+@pytest.fixture
+def qacmock_logs(qacmock_admin) -> AdminClient:
+    qacmock_admin.clear_logs()
+    return qacmock_admin
 
 
 @pytest.fixture
