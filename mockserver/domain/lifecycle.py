@@ -7,8 +7,9 @@ results) registers a Lifecycle; the service calls its hooks inside the operation
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Callable
 
 from ..registry import Entity
 from ..store import Store
@@ -21,6 +22,10 @@ class Context:
     caller: Caller
     proj_id: int          # the project of the item being written
     now: datetime
+    # The operation's parameters beyond the item (TestCases_Add's CreateDefectUponFailedTestCase).
+    options: dict = field(default_factory=dict)
+    # The service's own Add, for a rule that adds another item through every rule there is.
+    add: Callable | None = None
 
 
 class Lifecycle:

@@ -10,8 +10,8 @@ from ..registry import LOGIN_ENTITY_AREAS, REGISTRY, Auto, Derivation, Entity, O
 from ..registry.constants import MAX_PAGE_SIZE
 from ..store import Store
 from ..store.where import compile_where
-# test_runs and collaboration register their lifecycles when imported.
-from . import audit, clock, collaboration, mail, rules, test_runs  # noqa: F401
+# test_runs, collaboration and legacy register their lifecycles when imported.
+from . import audit, clock, collaboration, legacy, mail, rules, test_runs  # noqa: F401
 from .auth import Caller, authenticate, check_credentials
 from .condition import parse_condition
 from .errors import NotFoundError, ValidationError
@@ -65,12 +65,13 @@ class QacService(OwnedItems, Users, Housekeeping, CustomFields):
 
     # -- items ------------------------------------------------------------------
     def add(self, caller: Caller, entity: Entity, item: dict, alert: str | None = None,
-            new_notes: str | None = None, right: Right | None = None) -> int:
+            new_notes: str | None = None, right: Right | None = None, options: dict | None = None) -> int:
         """``right``: for notes, attachments, links and audits, the right the caller needs on the
-        area of the item they belong to."""
+        area of the item they belong to; ``options``: the operation's other parameters."""
         proj_id = caller.proj_id
         now = clock.now()
-        life, context = lifecycle_of(entity), Context(self.store, caller, proj_id, now)
+        life = lifecycle_of(entity)
+        context = Context(self.store, caller, proj_id, now, options or {}, self.add)
         with self.store.transaction():
             values = rules.apply_defaults(entity, item, "add")
             rules.check_operation_minimum(entity, values, "add")
@@ -170,6 +171,13 @@ class QacService(OwnedItems, Users, Housekeeping, CustomFields):
             # Delete operations always send email alerts [DOC]; the mock records them.
             mail.alert(self.store, entity.entity_code, item_id, "Delete", caller.user_id, now,
                        existing.get(entity.title_field) if entity.title_field else None)
+
+    def find_by(self, caller: Caller, entity: Entity, field: str, value) -> list[dict]:
+        """The items of the caller's projects whose ``field`` is ``value`` (TestCases_LoadByUNC)."""
+        with self.store.lock:
+            rows = [r for proj_id in caller.proj_ids
+                    for r in self.store.find_items(entity, ProjId=proj_id, **{field: value})]
+            return self._complete(rows, entity) or None
 
     def send_email(self, caller: Caller, sender, to, cc, subject, body):
         with self.store.transaction():

@@ -1,6 +1,7 @@
 """The entity registry: the single declaration every other layer derives from."""
 from .constants import NS
 from .collaboration import COLLABORATION_OPERATIONS
+from .legacy import LEGACY_OPERATIONS
 from .entities import ENTITIES
 from .model import (
     Area, Auto, Derivation, Entity, Field, Operation, Param, Right, RightCheck, Source, Xsd,
@@ -85,7 +86,7 @@ LOGIN_ENTITY_AREAS = {
     "TestSets": Area.TEST_SETS,
 }
 
-REGISTRY = Registry(ENTITIES, COMPLEX_TYPES, HELPER_OPERATIONS + COLLABORATION_OPERATIONS)
+REGISTRY = Registry(ENTITIES, COMPLEX_TYPES, HELPER_OPERATIONS + COLLABORATION_OPERATIONS + LEGACY_OPERATIONS)
 
 __all__ = [
     "REGISTRY", "LOGIN_ENTITY_AREAS", "Registry", "NS", "Area", "Auto", "Derivation", "Entity", "Field", "Operation",

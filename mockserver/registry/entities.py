@@ -7,6 +7,7 @@ from .custom_block import custom_block
 from .field_helpers import GUESS, INF, SAMPLE, YES_NO, D, DT, I, S, folder_fields, user_name, user_ref
 from .model import Area, Auto, Derivation, Entity, Field, Hierarchy, ParentLink, Right, RightCheck, StatusEffect
 from .collaboration import COLLABORATION
+from .legacy import LEGACY
 from .test_management import TEST_MANAGEMENT
 
 BUG = Entity(
@@ -180,4 +181,4 @@ PROJECT_TASK = Entity(
     ),
 )
 
-ENTITIES = (BUG, RELEASE, FUNCTIONAL_SPEC, PROJECT_TASK) + TEST_MANAGEMENT + COLLABORATION
+ENTITIES = (BUG, RELEASE, FUNCTIONAL_SPEC, PROJECT_TASK) + TEST_MANAGEMENT + LEGACY + COLLABORATION

@@ -251,6 +251,9 @@ class Entity:
     alert_param_add: str | None = "SendEmailAlert"
     alert_param_update: str | None = "SendEmailAlert"
     new_notes: bool = True     # Add takes NewNotes
+    # String parameters Add takes between the alert and NewNotes, passed on to the type's
+    # lifecycle (TestCases_Add's CreateDefectUponFailedTestCase).
+    add_options: tuple[str, ...] = ()
     operations: tuple[str, ...] = ("add", "load", "load_by_criteria", "update", "delete")
     # Rights needed on top of the area's own (Releases_* also need Read on Defects).
     extra_rights: tuple[RightCheck, ...] = ()

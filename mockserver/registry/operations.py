@@ -22,6 +22,10 @@ def _with_item(entity: Entity, kind: str, alert: str | None, notes: bool) -> tup
     if alert:
         params.append(Param(alert, Xsd.STRING.value))
         roles["alert"] = alert
+    if kind == "add":
+        for option in entity.add_options:
+            params.append(Param(option, Xsd.STRING.value))
+            roles["option:" + option] = option
     if notes:
         params.append(Param("NewNotes", Xsd.STRING.value))
         roles["notes"] = "NewNotes"

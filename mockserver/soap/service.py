@@ -36,8 +36,9 @@ def _get_statuses(qac, op, args, caller):
 
 def _add(qac, op, args, caller):
     entity = REGISTRY.entity(op.entity)
+    options = {name: args.get(name) for role, name in op.roles.items() if role.startswith("option:")}
     return qac.add(caller, entity, item_in(entity, op.arg(args, "item")), op.arg(args, "alert"),
-                   op.arg(args, "notes"), right=op.owner_right)
+                   op.arg(args, "notes"), right=op.owner_right, options=options)
 
 
 def _load(qac, op, args, caller):
@@ -159,6 +160,11 @@ def _lookups_update(qac, op, args, caller):
     qac.update_lookup(caller, op.arg(args, "entity_code"), lookup, op.owner_right)
 
 
+def _load_by_field(qac, op, args, caller):
+    name = op.roles["value"]
+    return qac.find_by(caller, REGISTRY.entity(op.entity), name, op.arg(args, "value"))
+
+
 HANDLERS = {
     "get_version": _get_version,
     "get_login_info": _get_login_info,
@@ -189,6 +195,7 @@ HANDLERS = {
     "custom_field_delete": _custom_field_delete,
     "lookups_load": _lookups_load,
     "lookups_update": _lookups_update,
+    "load_by_field": _load_by_field,
 }
 
 
