@@ -128,53 +128,30 @@ def test_the_plugin_is_registered_by_the_package():
     assert plugin.name == plugin.value
 
 
-def test_the_readme_outbox_example_runs_in_a_user_suite(tmp_path):
-    """README's qacmock_emails example, with run_my_nightly_job standing for the user's code."""
+# What the README's outbox example calls "run_my_nightly_job": the user's code, sending a report.
+NIGHTLY_JOB = textwrap.dedent('''
+    import zeep
+
+    def run_my_nightly_job(wsdl):
+        auth = {"AppCode": "agSPEnt", "DeptId": 7154, "ProjId": 10372, "UserId": 25315, "PassCode": "p@ssword"}
+        zeep.Client(wsdl).service.SendEmail(auth, "ci@example.com", "QA <qa@example.com>", "",
+                                            "Nightly run", "All green: 212 tests")
+
+''')
+
+
+@pytest.mark.parametrize("fixture, preamble", [("qacmock_emails", NIGHTLY_JOB), ("qacmock_clock", ""),
+                                               ("qacmock_logs", "")])
+def test_the_readme_examples_run_in_a_user_suite(tmp_path, fixture, preamble):
+    """README's example of each fixture, pasted into a user's suite as it stands."""
     import re
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    (example,) = [block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "qacmock_emails" in block]
-    job = textwrap.dedent('''
-        import zeep
-
-        def run_my_nightly_job(wsdl):
-            auth = {"AppCode": "agSPEnt", "DeptId": 7154, "ProjId": 10372, "UserId": 25315, "PassCode": "p@ssword"}
-            zeep.Client(wsdl).service.SendEmail(auth, "ci@example.com", "QA <qa@example.com>", "",
-                                                "Nightly run", "All green: 212 tests")
-
-    ''')
+    (example,) = [block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if f"{fixture})" in block]
     folder = tmp_path / "user"
     folder.mkdir()
-    (folder / "test_outbox.py").write_text(job + example, encoding="utf-8")
-    result = run_user_suite(folder, "-W", "error")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 passed" in result.stdout
-
-
-def test_the_readme_clock_example_runs_in_a_user_suite(tmp_path):
-    import re
-    from pathlib import Path
-
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    (example,) = [block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "qacmock_clock" in block]
-    folder = tmp_path / "user"
-    folder.mkdir()
-    (folder / "test_clock.py").write_text(example, encoding="utf-8")
-    result = run_user_suite(folder, "-W", "error")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 passed" in result.stdout
-
-
-def test_the_readme_logs_example_runs_in_a_user_suite(tmp_path):
-    import re
-    from pathlib import Path
-
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    (example,) = [block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "qacmock_logs" in block]
-    folder = tmp_path / "user"
-    folder.mkdir()
-    (folder / "test_logs.py").write_text(example, encoding="utf-8")
+    (folder / f"test_{fixture}.py").write_text(preamble + example, encoding="utf-8")
     result = run_user_suite(folder, "-W", "error")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
