@@ -51,10 +51,6 @@ RUN_TO_ITEM_STATUS = {"Passed": "Passed", "Failed": "Failed", "Blocked": "Blocke
 RUN_FINAL_STATUSES = ("Passed", "Failed", "Blocked", "Incomplete")
 
 
-def _in_order(rows: list[dict], id_field: str) -> list[dict]:
-    return sorted(rows, key=lambda r: (r.get("Seq") or 0, r[id_field]))
-
-
 def _one(store, entity, item_id):
     return store.load_item(entity, item_id) if item_id else None
 
@@ -73,8 +69,7 @@ def _run_plan(store, values: dict) -> tuple[list[tuple[dict, str]], dict]:
         return [(test, "N")], {"TestSetName": None, "IsSequential": "N",
                                "ExecutionType": test.get("ExecutionType") or "Manual"}
     test_set = store.load_item(TEST_SET, set_id)
-    members = [m for m in _in_order(store.find_items(SET_ITEM, TestSetId=set_id), "TestSetItemId")
-               if m.get("IsActive") == "Y"]
+    members = [m for m in store.find_items(SET_ITEM, by_seq=True, TestSetId=set_id) if m.get("IsActive") == "Y"]
     if not members:
         raise ValidationError(f"TestSet {set_id} has no active test to run.")
     plan = [(store.load_item(TEST, m["TestId"]), m.get("IsStoppedOnFail") or "N") for m in members]
@@ -99,7 +94,7 @@ class TestRunLifecycle(Lifecycle):
                 "TestId": test["TestId"], "TestName": test["Title"], "Version": test.get("Version"),
                 "Seq": seq, "StatusCode": AWAITING, "IsStoppedOnFail": stop_on_fail, "RunTime": 0,
             }, context.proj_id)
-            steps = _in_order(store.find_items(STEP, TestId=test["TestId"]), "TestStepId")
+            steps = store.find_items(STEP, by_seq=True, TestId=test["TestId"])
             store.insert_items(RESULT, [{
                 "TestRunItemId": run_item_id, "Seq": n, "IsStoppedOnFail": step.get("IsStoppedOnFail") or "N",
                 "StatusCode": AWAITING, "Step": step.get("Step"), "ExpectedResults": step.get("ExpectedResults"),
@@ -150,11 +145,11 @@ def _check_sequence(context: Context, item: dict, what: str):
     run = context.store.load_item(RUN, item["TestRunId"])
     if run.get("IsSequential") != "Y":
         return
-    ahead = [i for i in context.store.find_items(ITEM, TestRunId=item["TestRunId"])
+    ahead = [i for i in context.store.find_items(ITEM, by_seq=True, TestRunId=item["TestRunId"])
              if (i["Seq"], i["TestRunItemId"]) < (item["Seq"], item["TestRunItemId"])
              and i["StatusCode"] == AWAITING]
     if ahead:
-        first = _in_order(ahead, "TestRunItemId")[0]
+        first = ahead[0]
         raise ValidationError(
             f"TestRun {item['TestRunId']} runs its tests in order (IsSequential = Y): {what} cannot be "
             f"recorded while TestRunItem {first['TestRunItemId']} (Seq {first['Seq']}) is still {AWAITING}.")

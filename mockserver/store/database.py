@@ -375,11 +375,13 @@ class Store:
                           f"WHERE ProjId = ? ORDER BY {quote(entity.id_field)}", (proj_id,))
         return [self._decode(entity, row) for row in rows]
 
-    def find_items(self, entity: Entity, **equal) -> list[dict]:
-        """The items whose fields (registry names) equal the given values, in id order."""
+    def find_items(self, entity: Entity, by_seq: bool = False, **equal) -> list[dict]:
+        """The items whose fields (registry names) equal the given values, in id order, or with
+        ``by_seq`` in Seq order first (an unset Seq counts as 0)."""
         conditions = " AND ".join(f"{quote(name)} = ?" for name in equal) or "1"
-        rows = self._rows(f"SELECT * FROM {quote(view_name(entity))} WHERE {conditions} "
-                          f"ORDER BY {quote(entity.id_field)}", list(equal.values()))
+        order = ("COALESCE(\"Seq\", 0), " if by_seq else "") + quote(entity.id_field)
+        rows = self._rows(f"SELECT * FROM {quote(view_name(entity))} WHERE {conditions} ORDER BY {order}",
+                          list(equal.values()))
         return [self._decode(entity, row) for row in rows]
 
     def exists(self, entity: Entity, item_id: int) -> bool:
