@@ -76,7 +76,7 @@ class QacService(OwnedItems, Users, Housekeeping, CustomFields):
             values = rules.apply_defaults(entity, item, "add")
             rules.check_operation_minimum(entity, values, "add")
             owners = self._owners(caller, entity, values, right)
-            self._validate(entity, values, proj_id, "add", item_id=None)
+            self._validate(entity, values, proj_id, item_id=None)
             for f in entity.fields:
                 if f.auto in (Auto.NOW, Auto.NOW_ON_ADD):
                     values[f.name] = now
@@ -139,7 +139,8 @@ class QacService(OwnedItems, Users, Housekeeping, CustomFields):
             context = Context(self.store, caller, proj_id, now)
             # Update replaces the record: what the client leaves out is cleared [DOC].
             values = rules.apply_defaults(entity, item, "update")
-            self._validate(entity, values, proj_id, "update", item_id=item_id)
+            rules.check_operation_minimum(entity, values, "update")
+            self._validate(entity, values, proj_id, item_id=item_id)
             for f in entity.fields:
                 if f.auto is Auto.NOW:
                     values[f.name] = now
@@ -208,8 +209,7 @@ class QacService(OwnedItems, Users, Housekeeping, CustomFields):
             owners.append((owner, row))
         return owners
 
-    def _validate(self, entity: Entity, values: dict, proj_id: int, kind: str, item_id: int | None):
-        rules.check_operation_minimum(entity, values, kind)
+    def _validate(self, entity: Entity, values: dict, proj_id: int, item_id: int | None):
         rules.validate_values(self.store, entity, values, proj_id)
         rules.check_required(self.store, entity, values, proj_id)
         rules.check_hierarchy(self.store, entity, values, proj_id, item_id)
