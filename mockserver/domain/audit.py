@@ -26,13 +26,16 @@ def audited(entity: Entity) -> bool:
     return REGISTRY.owner_entity(entity.entity_code) is entity
 
 
+def entry(entity: Entity, item_id: int, user_id: int, when: datetime, title: str, old=None, new=None) -> dict:
+    """One history entry of an item, as the store keeps it."""
+    return {"FKId": item_id, "EntityCode": entity.entity_code, "Title": title[:TITLE_MAX],
+            "OldValue": text(old), "NewValue": text(new), "DateCreated": when, "Description": "",
+            "UpdateUserId": user_id}
+
+
 def record(store, entity: Entity, item_id: int, proj_id: int, user_id: int, now: datetime, title: str,
            old=None, new=None):
-    store.insert_item(AUDIT, {
-        "FKId": item_id, "EntityCode": entity.entity_code, "Title": title[:TITLE_MAX],
-        "OldValue": text(old), "NewValue": text(new), "DateCreated": now, "Description": "",
-        "ProjId": proj_id, "UpdateUserId": user_id,
-    }, proj_id)
+    store.insert_item(AUDIT, {**entry(entity, item_id, user_id, now, title, old, new), "ProjId": proj_id}, proj_id)
 
 
 # What adding a note or an attachment records on its item, and which of its fields is the new value.

@@ -62,10 +62,9 @@ class CollaborationGenerator:
                                            f"Updated {audit.label(status)}", first[0], row[status]))
         self.g.store.insert_items(AUDIT, entries, proj_id)
 
-    def _audit(self, entity, row, when, user_id, title, old, new) -> dict:
-        return {"FKId": row[entity.id_field], "EntityCode": entity.entity_code, "Title": title,
-                "OldValue": audit.text(old), "NewValue": audit.text(new), "DateCreated": when,
-                "Description": "", "UpdateUserId": user_id}
+    @staticmethod
+    def _audit(entity, row, when, user_id, title, old, new) -> dict:
+        return audit.entry(entity, row[entity.id_field], user_id, when, title, old, new)
 
     def notes(self, proj_id, bugs, members):
         rows, entries, bug = [], [], REGISTRY.entity("Bug")
