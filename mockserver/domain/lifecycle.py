@@ -26,6 +26,9 @@ class Context:
     options: dict = field(default_factory=dict)
     # The service's own Add, for a rule that adds another item through every rule there is.
     add: Callable | None = None
+    # The service's cascading delete of (entity, ids), for a rule that takes other items with it
+    # (deleting a summary task deletes its subtasks).
+    delete: Callable | None = None
 
 
 class Lifecycle:

@@ -25,7 +25,7 @@ class OwnedItems:
     def list_by_owner(self, caller: Caller, entity: Entity, code: str, fk_id: int, right: Right) -> list[dict]:
         with self.store.lock:
             owner, _ = check_owner(self.store, caller, code, fk_id, right)
-            rows = self.store.find_items(entity, by_seq=True, EntityCode=owner.entity_code, FKId=fk_id)
+            rows = self.store.find_items(entity, ordered_by="Seq", EntityCode=owner.entity_code, FKId=fk_id)
             return self._complete(rows, entity)
 
     def load_owned(self, caller: Caller, entity: Entity, code: str, item_id: int, right: Right) -> dict:

@@ -19,12 +19,14 @@ from .lifecycle import Context, lifecycle_of
 from .custom_fields import CustomFields
 from .housekeeping import Housekeeping
 from .owned_items import OwnedItems
+from .automation import AutomationOperations
+from .project_plans import ProjectPlanOperations
 from .owners import check_owner, owner_links
 from .users import Users
 from .sorting import parse_sorting
 
 
-class QacService(OwnedItems, Users, Housekeeping, CustomFields):
+class QacService(OwnedItems, Users, Housekeeping, CustomFields, ProjectPlanOperations, AutomationOperations):
     def __init__(self, store: Store):
         self.store = store
 
@@ -71,7 +73,7 @@ class QacService(OwnedItems, Users, Housekeeping, CustomFields):
         proj_id = caller.proj_id
         now = clock.now()
         life = lifecycle_of(entity)
-        context = Context(self.store, caller, proj_id, now, options or {}, self.add)
+        context = Context(self.store, caller, proj_id, now, options or {}, self.add, self._delete_all)
         with self.store.transaction():
             values = rules.apply_defaults(entity, item, "add")
             rules.check_operation_minimum(entity, values, "add")
@@ -136,7 +138,7 @@ class QacService(OwnedItems, Users, Housekeeping, CustomFields):
             existing = self._visible_item(caller, entity, item_id)
             self._owners(caller, entity, existing, right)
             proj_id = existing["ProjId"]
-            context = Context(self.store, caller, proj_id, now)
+            context = Context(self.store, caller, proj_id, now, add=self.add, delete=self._delete_all)
             # Update replaces the record: what the client leaves out is cleared [DOC].
             values = rules.apply_defaults(entity, item, "update")
             rules.check_operation_minimum(entity, values, "update")
@@ -163,12 +165,12 @@ class QacService(OwnedItems, Users, Housekeeping, CustomFields):
         with self.store.transaction():
             existing = self._visible_item(caller, entity, item_id)
             self._owners(caller, entity, existing, right)
-            lifecycle_of(entity).before_delete(Context(self.store, caller, existing["ProjId"], now), existing)
+            lifecycle_of(entity).before_delete(
+                Context(self.store, caller, existing["ProjId"], now, add=self.add, delete=self._delete_all), existing)
             if audit.audited(entity):
                 audit.record(self.store, entity, item_id, existing["ProjId"], caller.user_id, now, "Deleted",
                              old=existing.get(entity.title_field) if entity.title_field else None)
-            for victim, ids in self._cascade(entity, [item_id]):
-                self.store.delete_items(victim, ids)
+            self._delete_all(entity, [item_id])
             # Delete operations always send email alerts [DOC]; the mock records them.
             mail.alert(self.store, entity.entity_code, item_id, "Delete", caller.user_id, now,
                        existing.get(entity.title_field) if entity.title_field else None)
@@ -223,6 +225,11 @@ class QacService(OwnedItems, Users, Housekeeping, CustomFields):
         self.store.insert_item(notes, values, proj_id)
         owner_row = {entity.id_field: item_id, "ProjId": proj_id}
         audit.record_owned(self.store, notes, entity, owner_row, values, caller.user_id, now)
+
+    def _delete_all(self, entity: Entity, ids: list[int]):
+        """Delete the items and, recursively, their children."""
+        for victim, batch in self._cascade(entity, ids):
+            self.store.delete_items(victim, batch)
 
     def _cascade(self, entity: Entity, ids: list[int], seen=None):
         """(entity, ids) batches to delete: the items and, recursively, their children."""

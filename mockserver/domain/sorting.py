@@ -14,7 +14,7 @@ def parse_sorting(entity: Entity, sorting: str | None) -> list[tuple[str, bool]]
             raise ValidationError(
                 f"Sorting '{sorting}' is not valid: use 'Field [ASC|DESC][, Field [ASC|DESC]]...'.")
         f = entity.fields_by_lower_name.get(words[0].lower())
-        if f is None or f.xsd.is_array or (f.derived and not f.derived.computed_in_sql):
+        if f is None or (f.derived and not f.derived.computed_in_sql) or f.xsd.is_array:
             raise ValidationError(
                 f"Sorting field '{words[0]}' is not a sortable field of {entity.type_name}.")
         if any(name == f.name for name, _ in keys):

@@ -69,7 +69,7 @@ def _run_plan(store, values: dict) -> tuple[list[tuple[dict, str]], dict]:
         return [(test, "N")], {"TestSetName": None, "IsSequential": "N",
                                "ExecutionType": test.get("ExecutionType") or "Manual"}
     test_set = store.load_item(TEST_SET, set_id)
-    members = [m for m in store.find_items(SET_ITEM, by_seq=True, TestSetId=set_id) if m.get("IsActive") == "Y"]
+    members = [m for m in store.find_items(SET_ITEM, ordered_by="Seq", TestSetId=set_id) if m.get("IsActive") == "Y"]
     if not members:
         raise ValidationError(f"TestSet {set_id} has no active test to run.")
     plan = [(store.load_item(TEST, m["TestId"]), m.get("IsStoppedOnFail") or "N") for m in members]
@@ -94,7 +94,7 @@ class TestRunLifecycle(Lifecycle):
                 "TestId": test["TestId"], "TestName": test["Title"], "Version": test.get("Version"),
                 "Seq": seq, "StatusCode": AWAITING, "IsStoppedOnFail": stop_on_fail, "RunTime": 0,
             }, context.proj_id)
-            steps = store.find_items(STEP, by_seq=True, TestId=test["TestId"])
+            steps = store.find_items(STEP, ordered_by="Seq", TestId=test["TestId"])
             store.insert_items(RESULT, [{
                 "TestRunItemId": run_item_id, "Seq": n, "IsStoppedOnFail": step.get("IsStoppedOnFail") or "N",
                 "StatusCode": AWAITING, "Step": step.get("Step"), "ExpectedResults": step.get("ExpectedResults"),
@@ -145,7 +145,7 @@ def _check_sequence(context: Context, item: dict, what: str):
     run = context.store.load_item(RUN, item["TestRunId"])
     if run.get("IsSequential") != "Y":
         return
-    ahead = [i for i in context.store.find_items(ITEM, by_seq=True, TestRunId=item["TestRunId"])
+    ahead = [i for i in context.store.find_items(ITEM, ordered_by="Seq", TestRunId=item["TestRunId"])
              if (i["Seq"], i["TestRunItemId"]) < (item["Seq"], item["TestRunItemId"])
              and i["StatusCode"] == AWAITING]
     if ahead:

@@ -2,6 +2,8 @@
 from .constants import NS
 from .collaboration import COLLABORATION_OPERATIONS
 from .legacy import LEGACY_OPERATIONS
+from .automation import AUTOMATION_OPERATIONS
+from .project_plans import PROJECT_PLAN_OPERATIONS, PROJECT_PLAN_TYPES
 from .entities import ENTITIES
 from .model import (
     Area, Auto, Derivation, Entity, Field, Operation, Param, Right, RightCheck, Source, Xsd,
@@ -86,7 +88,9 @@ LOGIN_ENTITY_AREAS = {
     "TestSets": Area.TEST_SETS,
 }
 
-REGISTRY = Registry(ENTITIES, COMPLEX_TYPES, HELPER_OPERATIONS + COLLABORATION_OPERATIONS + LEGACY_OPERATIONS)
+REGISTRY = Registry(ENTITIES, COMPLEX_TYPES + PROJECT_PLAN_TYPES,
+                    HELPER_OPERATIONS + COLLABORATION_OPERATIONS + PROJECT_PLAN_OPERATIONS + LEGACY_OPERATIONS
+                    + AUTOMATION_OPERATIONS)
 
 __all__ = [
     "REGISTRY", "LOGIN_ENTITY_AREAS", "Registry", "NS", "Area", "Auto", "Derivation", "Entity", "Field", "Operation",

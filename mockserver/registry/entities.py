@@ -8,6 +8,8 @@ from .field_helpers import GUESS, INF, SAMPLE, YES_NO, D, DT, I, S, folder_field
 from .model import Area, Auto, Derivation, Entity, Field, Hierarchy, ParentLink, Right, RightCheck, StatusEffect
 from .collaboration import COLLABORATION
 from .legacy import LEGACY
+from .automation import AUTOMATION
+from .project_plans import PROJECT_PLANS
 from .test_management import TEST_MANAGEMENT
 
 BUG = Entity(
@@ -181,4 +183,5 @@ PROJECT_TASK = Entity(
     ),
 )
 
-ENTITIES = (BUG, RELEASE, FUNCTIONAL_SPEC, PROJECT_TASK) + TEST_MANAGEMENT + LEGACY + COLLABORATION
+ENTITIES = ((BUG, RELEASE, FUNCTIONAL_SPEC, PROJECT_TASK) + TEST_MANAGEMENT + PROJECT_PLANS + LEGACY + AUTOMATION
+            + COLLABORATION)

@@ -76,6 +76,9 @@ class Derivation(str, enum.Enum):
     # The status or title ("status" | "title" in `source`) of the item a link points at, of
     # whichever type its LinkedEntityCode names.
     LINKED = "linked"
+    # Items of another type gathered under this one by the operation that returns it (a project
+    # plan's tasks and resources, on ProjectPlans_ExportMSProject); unset everywhere else.
+    ASSEMBLED = "assembled"
 
     @property
     def computed_in_sql(self) -> bool:
@@ -85,6 +88,7 @@ class Derivation(str, enum.Enum):
             Derivation.CUSTOM_FIELD_NAME,
             Derivation.CUSTOM_FIELD_VALUES,
             Derivation.CUSTOM_FIELD_NAMES,
+            Derivation.ASSEMBLED,
         )
 
 
@@ -155,6 +159,11 @@ class Area(str, enum.Enum):
     PROJECT_PLAN_TASKS = "Project Plan Tasks"
     TEST_CASES = "Test Cases"
     TRACEABILITY = "Manage and View Traceability"
+    # [DOC] the legacy bridge's areas, spelled as its pages spell them.
+    AUTOMATION_HOSTS = "Automation Hosts"
+    AUTOMATION_RUNS = "Automation Runs"
+    AUTOMATION_SCHEDULES = "AutomationSchedules"
+    AUTOMATION_TEST_ITEMS = "Automation Test Items"
 
 
 @dataclass(frozen=True)

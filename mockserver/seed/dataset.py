@@ -7,13 +7,14 @@ holds for them.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
 from ..domain.auth import Caller
 from ..domain.service import QacService
-from ..registry import REGISTRY, Area
+from ..registry import REGISTRY, Area, Xsd
 from ..store import Store
 
 ALL_RIGHTS_AREAS = [a.value for a in Area]
@@ -77,7 +78,7 @@ def load_dataset(store: Store, data: dict):
         entity = REGISTRY.entity(item["type"])
         user = users[item["as"].lower()]
         proj_id = projects[item["project"]]
-        values = {k: _resolve(v, keys) for k, v in item["values"].items()}
+        values = {k: _value(entity, k, v, keys) for k, v in item["values"].items()}
         caller = Caller(user["UserId"], user["DeptId"], (proj_id,))
         if "file" in item:     # an attachment's content, as text
             new_id = service.add_attachment(caller, values, item["file"].encode("utf-8"), False, None)
@@ -104,6 +105,13 @@ def _find_one(store: Store, entity, where: dict, keys: dict) -> int:
     if len(found) != 1:
         raise ValueError(f"{len(found)} {entity.type_name} items match {where}; an update names exactly one")
     return found[0][entity.id_field]
+
+
+def _value(entity, name: str, value, keys):
+    """A seed value as the service takes it: dates are written as ISO text in the file."""
+    if isinstance(value, str) and entity.field(name).xsd is Xsd.DATETIME:
+        return datetime.fromisoformat(value)
+    return _resolve(value, keys)
 
 
 def _resolve(value, keys):

@@ -5,8 +5,8 @@ from spyne import Application, ServiceBase, rpc
 
 from ..domain.errors import QacError
 from ..domain.service import QacService
-from ..registry import REGISTRY, NS, Operation
-from .convert import item_in, plain_in
+from ..registry import REGISTRY, NS, Operation, Xsd
+from .convert import date_in, item_in, plain_in
 from .faults import FaultSpec, SoapFault, internal_fault
 from .models import model_for
 from .protocol import AsmxSoap11, AsmxSoap12
@@ -161,8 +161,33 @@ def _lookups_update(qac, op, args, caller):
 
 
 def _load_by_field(qac, op, args, caller):
-    name = op.roles["value"]
-    return qac.find_by(caller, REGISTRY.entity(op.entity), name, op.arg(args, "value"))
+    # The parameter names the field, unless the operation says otherwise (HostName).
+    field = op.roles.get("field", op.roles["value"])
+    return qac.find_by(caller, REGISTRY.entity(op.entity), field, op.arg(args, "value"))
+
+
+def _list_plans(qac, op, args, caller):
+    return qac.plans(caller, bool(op.arg(args, "include_inactive")))
+
+
+def _export_plan(qac, op, args, caller):
+    return qac.export_plan(caller, op.arg(args, "id"))
+
+
+def _import_plan(qac, op, args, caller):
+    entity = REGISTRY.entity(op.entity)
+    plan = item_in(entity, op.arg(args, "item"))
+    task_type = REGISTRY.complex_type("PPTask")
+    plan["Tasks"] = [item_in(task_type, task) for task in plan.get("Tasks") or () if task is not None]
+    return qac.import_plan(caller, plan)
+
+
+def _schedules_in_span(qac, op, args, caller):
+    found = qac.schedules_in_span(caller, op.arg(args, "type"), op.arg(args, "host"),
+                                  date_in(op.arg(args, "start")), date_in(op.arg(args, "end")))
+    if op.returns == Xsd.BOOLEAN.value:
+        return bool(found)
+    return found or None
 
 
 HANDLERS = {
@@ -196,6 +221,10 @@ HANDLERS = {
     "lookups_load": _lookups_load,
     "lookups_update": _lookups_update,
     "load_by_field": _load_by_field,
+    "list_plans": _list_plans,
+    "export_plan": _export_plan,
+    "import_plan": _import_plan,
+    "schedules_in_span": _schedules_in_span,
 }
 
 

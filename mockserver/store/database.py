@@ -375,13 +375,22 @@ class Store:
                           f"WHERE ProjId = ? ORDER BY {quote(entity.id_field)}", (proj_id,))
         return [self._decode(entity, row) for row in rows]
 
-    def find_items(self, entity: Entity, by_seq: bool = False, **equal) -> list[dict]:
+    def find_items(self, entity: Entity, ordered_by: str | None = None, between: tuple | None = None,
+                   **equal) -> list[dict]:
         """The items whose fields (registry names) equal the given values, in id order, or with
-        ``by_seq`` in Seq order first (an unset Seq counts as 0)."""
-        conditions = " AND ".join(f"{quote(name)} = ?" for name in equal) or "1"
-        order = ("COALESCE(\"Seq\", 0), " if by_seq else "") + quote(entity.id_field)
-        rows = self._rows(f"SELECT * FROM {quote(view_name(entity))} WHERE {conditions} ORDER BY {order}",
-                          list(equal.values()))
+        ``ordered_by`` (a registry field name, "Seq" say) in that field's order first (unset
+        counts as 0). ``between`` = (field, low, high): only items whose field lies strictly
+        between the two."""
+        conditions = [f"{quote(name)} = ?" for name in equal]
+        params = list(equal.values())
+        if between is not None:
+            name, low, high = between
+            f = entity.field(name)
+            conditions.append(f"{quote(f.name)} > ? AND {quote(f.name)} < ?")
+            params += [to_sql(f.xsd, low), to_sql(f.xsd, high)]
+        order = (f"COALESCE({quote(entity.field(ordered_by).name)}, 0), " if ordered_by else "") + quote(entity.id_field)
+        rows = self._rows(f"SELECT * FROM {quote(view_name(entity))} WHERE {' AND '.join(conditions) or '1'} "
+                          f"ORDER BY {order}", params)
         return [self._decode(entity, row) for row in rows]
 
     def exists(self, entity: Entity, item_id: int) -> bool:
@@ -460,6 +469,10 @@ class Store:
             self.db.conn.execute(
                 f"UPDATE {quote(entity.table)} SET {quote(field)} = NULL WHERE {quote(field)} IN "
                 f"({', '.join('?' for _ in ids)})", ids)
+
+    def column_max(self, entity: Entity, field: str):
+        """The largest value of ``field`` (a registry name) over every item, None when there is none."""
+        return self._one(f"SELECT MAX({quote(entity.field(field).name)}) AS m FROM {quote(entity.table)}")["m"]
 
     def count(self, entity: Entity) -> int:
         return self._one(f"SELECT COUNT(*) AS n FROM {quote(entity.table)}")["n"]
