@@ -111,7 +111,9 @@ def pytest_terminal_summary(terminalreporter, config):
             terminalreporter.write_line(f"  {created.prefix} {created.item_id} in project {created.proj_id}: {why}")
     else:
         terminalreporter.write_line("every item the run created was deleted" + (
-            ", but for the test runs below" if target.kept else ""))
-    if target.kept:
-        ids = ", ".join(str(created.item_id) for created, _ in target.kept)
-        terminalreporter.write_line(f"kept {len(target.kept)} test run(s) ({ids}): {target.kept[0][1]}")
+            ", but for those kept below" if target.kept else ""))
+    kinds = {}
+    for created, why in target.kept:      # the items SOAP cannot delete, per kind
+        kinds.setdefault((created.prefix, why), []).append(str(created.item_id))
+    for (prefix, why), ids in kinds.items():
+        terminalreporter.write_line(f"kept {len(ids)} {prefix} ({', '.join(ids)}): {why}")

@@ -37,7 +37,8 @@ MOBILE_APP, PAYROLL = 10401, 11902
 ALL_PROJECTS = [FAMILY_ALBUM, SCREEN_SAVER, BILLING, MOBILE_APP, PAYROLL]
 ITEM_TYPES = {"Bug", "Release", "FunctionalSpec", "ProjectTask", "Test", "TestStep", "TestConfiguration",
               "TestSet", "TestSetItem", "TestRun", "TestRunItem", "TestRunResult", "Folder", "Notes",
-              "Attachment", "TraceabilityLink", "Contact", "Audit", "TestCase"}
+              "Attachment", "TraceabilityLink", "Contact", "Audit", "TestCase", "ProjectPlan", "ProjectPlanTask",
+              "AutomationHost", "AutomationTestItem", "AutomationSchedule", "AutomationRun"}
 # The admin API's own environment variables must not leak into the subprocesses we start.
 ADMIN_ENV = ("QACMOCK_URL", "QACMOCK_ADMIN_TOKEN", "QACMOCK_NO_ADMIN", "QACMOCK_PORT", "QACMOCK_DB")
 

@@ -178,9 +178,9 @@ def test_the_kit_passes_against_a_mock_with_other_data(full_runs, run):
     assert result.count("failure") == 0 and result.count("error") == 0, result.with_outcome("failure")
     assert result.count("passed") >= 40, result.cases
     assert any(name.startswith("contracts.tests.test_service") for name in result.with_outcome("passed"))
-    assert "every item the run created was deleted, but for the test runs below" in result.output
+    assert "every item the run created was deleted, but for those kept below" in result.output
     assert any(name.startswith("contracts.tests.test_test_runs") for name in result.with_outcome("passed"))
-    assert "kept 5 test run(s)" in result.output
+    assert "kept 5 TestRuns (" in result.output
 
 
 def test_the_operations_page_in_docs_is_current(full_runs):

@@ -25,7 +25,9 @@ class OwnedItems:
     def list_by_owner(self, caller: Caller, entity: Entity, code: str, fk_id: int, right: Right) -> list[dict]:
         with self.store.lock:
             owner, _ = check_owner(self.store, caller, code, fk_id, right)
-            rows = self.store.find_items(entity, ordered_by="Seq", EntityCode=owner.entity_code, FKId=fk_id)
+            # Notes and attachments keep their Seq order; links have none and come in id order.
+            seq = "Seq" if "Seq" in entity.fields_by_name else None
+            rows = self.store.find_items(entity, ordered_by=seq, EntityCode=owner.entity_code, FKId=fk_id)
             return self._complete(rows, entity)
 
     def load_owned(self, caller: Caller, entity: Entity, code: str, item_id: int, right: Right) -> dict:

@@ -1,10 +1,15 @@
 """Every operation of the vendor's SOAP reference (§7.1 of the reference): what the mock is
 measured against. 129 documented operations, 3 the reference infers (ProjectPlanTasks_Add,
 _Load, _Update) and 3 the vendor marks internal ("do not use"), which the mock does not serve:
-a mock that answered them would invite clients to depend on them."""
+a mock that answered them would invite clients to depend on them.
+
+The vendor's own pages go further than the reference's index: they document the three
+ProjectPlanTasks operations the reference infers (Add with NewNotes; Update with the
+parameters named ProjectPlanTasks and SendEMailAlert), and six bridge operations the index
+leaves out (PAGES below). Both are served as the pages give them."""
 from __future__ import annotations
 
-DOC, INFERRED, INTERNAL = "DOC", "INFERRED", "INTERNAL"
+DOC, INFERRED, INTERNAL, PAGES = "DOC", "INFERRED", "INTERNAL", "PAGES"
 
 
 def _crud(prefix: str, kinds=("Add", "Load", "LoadByCriteria", "Update", "Delete")) -> list[str]:
@@ -44,6 +49,9 @@ _AREAS: list[tuple[str, list[str], str]] = [
      + _crud("AutomationSchedules", ("Add", "Delete", "IsTestsByTimeSpanExist", "Load", "LoadByCriteria",
                                      "LoadTestsByTimeSpan"))
      + _crud("AutomationTestItems", ("Load", "LoadByCriteria", "LoadByHostName", "Delete")), DOC),
+    ("Legacy automation bridge", _crud("AutomationHosts", ("Delete", "LoadByCriteria"))
+     + _crud("AutomationRuns", ("LoadByCriteria",)) + _crud("AutomationSchedules", ("Update",))
+     + _crud("AutomationTestItems", ("Add", "Update")), PAGES),
 ]
 
 # (operation, area, status) in the reference's order.

@@ -23,13 +23,16 @@ def provenance_report() -> str:
 def operations_report(kit_operations: set[str] | None = None) -> str:
     """A Markdown table of every operation of the vendor's reference: whether the mock serves it
     and, given the operations a contract-kit run called, whether the kit exercises it."""
-    from .reference import DOC, REFERENCE_OPERATIONS
+    from .reference import DOC, PAGES, REFERENCE_OPERATIONS
 
     served = {op.name for op in REGISTRY.operations}
     documented = [name for name, _, status in REFERENCE_OPERATIONS if status == DOC]
+    others = [name for name, _, status in REFERENCE_OPERATIONS if status not in (DOC, PAGES)]
+    pages = [name for name, _, status in REFERENCE_OPERATIONS if status == PAGES]
     lines = [f"Served: {sum(n in served for n in documented)} of the reference's {len(documented)} documented "
-             f"operations, and {sum(n in served for n, _, s in REFERENCE_OPERATIONS if s != DOC)} of the "
-             f"{len(REFERENCE_OPERATIONS) - len(documented)} it infers or marks internal."]
+             f"operations, {sum(n in served for n in others)} of the {len(others)} it infers or marks internal, "
+             f"and {sum(n in served for n in pages)} of the {len(pages)} the vendor's pages document beyond "
+             f"its index."]
     if kit_operations is not None:
         lines.append(f"Exercised by the contract kit (so checkable against a real instance): "
                      f"{sum(n in kit_operations for n in documented)}.")
@@ -56,7 +59,9 @@ def operations_page(kit_operations: set[str]) -> str:
             "`qacmock contracts run --record DIR` wrote against qacmock in SOAP 1.1 and 1.2; "
             "`tests/test_contracts.py` regenerates it from its own kit runs "
             "(SOAP 1.1 and 1.2) and fails when this page is out of date. \"Reference\" is how the vendor's "
-            "reference knows the operation: DOC (documented), INFERRED (the reference infers it) or INTERNAL "
-            "(the vendor says not to use it). The three internal operations are not served, on purpose: the "
+            "reference knows the operation: DOC (documented), INFERRED (the reference infers it; the vendor's "
+            "pages document the three ProjectPlanTasks ones, and the mock serves them as the pages give them), "
+            "INTERNAL (the vendor says not to use it) or PAGES (on the vendor's pages, not in the reference's "
+            "index). The three internal operations are not served, on purpose: the "
             "vendor says not to use them, and a mock that answered them would invite clients to depend on "
             "them; a call gets the .asmx fault for an unknown SOAPAction.\n\n" + operations_report(kit_operations))
