@@ -69,14 +69,15 @@ def _plan_tasks(context: Context, plan_id: int) -> list[dict]:
     return context.store.find_items(TASK, ordered_by="SeqNum", ProjPlanId=plan_id)
 
 
-def _lay_out(context: Context, order: list[dict], written: dict | None = None):
+def _lay_out(context: Context, order: list[dict], written: dict | None = None, written_was: int | None = None):
     """Number ``order`` (the plan's tasks as they are to be) 1..n, follow the moves in every
     PredNum, check the outline and set IsParent; store what changed. ``written`` is the task
-    being added or updated: in ``order`` with its new values, which the caller stores."""
-    # PredNums name tasks by the numbers they had; the updated task had its stored one.
+    being added or updated: in ``order`` with its new values, which the caller stores; an
+    updated one had the SeqNum ``written_was``."""
+    # PredNums name tasks by the numbers they had.
     was = {t["SeqNum"]: t["TaskId"] for t in order if t is not written and t.get("SeqNum")}
-    if written is not None and written.get("TaskId"):
-        was[written["OldSeqNum"]] = written["TaskId"]
+    if written_was:
+        was[written_was] = written["TaskId"]
     now = {t["TaskId"]: n for n, t in enumerate(order, start=1) if t.get("TaskId")}
     previous_indent = 0
     for n, task in enumerate(order, start=1):
@@ -92,7 +93,6 @@ def _lay_out(context: Context, order: list[dict], written: dict | None = None):
         values = {"SeqNum": n, "IsParent": "Y" if deeper else "N"}
         if task is written:
             values["PredNum"] = _check_predecessors(task.get("PredNum"), n, len(order))
-            task.pop("OldSeqNum", None)
             task.update(values)
             continue
         predecessors = parse_predecessors(task.get("PredNum"))
@@ -120,8 +120,8 @@ class TaskLifecycle(Lifecycle):
         order = [t for t in _plan_tasks(context, existing["ProjPlanId"]) if t["TaskId"] != existing["TaskId"]]
         seq = values.get("SeqNum") or existing.get("SeqNum")
         order.insert(_position(seq, len(order)), values)
-        values.update(TaskId=existing["TaskId"], OldSeqNum=existing["SeqNum"])
-        _lay_out(context, order, values)
+        values["TaskId"] = existing["TaskId"]
+        _lay_out(context, order, values, written_was=existing["SeqNum"])
 
     def before_delete(self, context: Context, existing: dict):
         order = _plan_tasks(context, existing["ProjPlanId"])

@@ -73,7 +73,7 @@ class QacService(OwnedItems, Users, Housekeeping, CustomFields, ProjectPlanOpera
         proj_id = caller.proj_id
         now = clock.now()
         life = lifecycle_of(entity)
-        context = Context(self.store, caller, proj_id, now, options or {}, self.add, self._delete_all)
+        context = self._context(caller, proj_id, now, options)
         with self.store.transaction():
             values = rules.apply_defaults(entity, item, "add")
             rules.check_operation_minimum(entity, values, "add")
@@ -138,7 +138,7 @@ class QacService(OwnedItems, Users, Housekeeping, CustomFields, ProjectPlanOpera
             existing = self._visible_item(caller, entity, item_id)
             self._owners(caller, entity, existing, right)
             proj_id = existing["ProjId"]
-            context = Context(self.store, caller, proj_id, now, add=self.add, delete=self._delete_all)
+            context = self._context(caller, proj_id, now)
             # Update replaces the record: what the client leaves out is cleared [DOC].
             values = rules.apply_defaults(entity, item, "update")
             rules.check_operation_minimum(entity, values, "update")
@@ -165,8 +165,7 @@ class QacService(OwnedItems, Users, Housekeeping, CustomFields, ProjectPlanOpera
         with self.store.transaction():
             existing = self._visible_item(caller, entity, item_id)
             self._owners(caller, entity, existing, right)
-            lifecycle_of(entity).before_delete(
-                Context(self.store, caller, existing["ProjId"], now, add=self.add, delete=self._delete_all), existing)
+            lifecycle_of(entity).before_delete(self._context(caller, existing["ProjId"], now), existing)
             if audit.audited(entity):
                 audit.record(self.store, entity, item_id, existing["ProjId"], caller.user_id, now, "Deleted",
                              old=existing.get(entity.title_field) if entity.title_field else None)
@@ -225,6 +224,10 @@ class QacService(OwnedItems, Users, Housekeeping, CustomFields, ProjectPlanOpera
         self.store.insert_item(notes, values, proj_id)
         owner_row = {entity.id_field: item_id, "ProjId": proj_id}
         audit.record_owned(self.store, notes, entity, owner_row, values, caller.user_id, now)
+
+    def _context(self, caller: Caller, proj_id: int, now, options: dict | None = None) -> Context:
+        """What a type's lifecycle hooks get: the operation's state, and Add and Delete to use."""
+        return Context(self.store, caller, proj_id, now, options or {}, self.add, self._delete_all)
 
     def _delete_all(self, entity: Entity, ids: list[int]):
         """Delete the items and, recursively, their children."""
