@@ -23,7 +23,7 @@ from ..store.query import (
     Comparison, Const, FieldRef, Kind, Logical, Match, Membership, Not, NullTest,
     filterable_fields,
 )
-from .errors import ValidationError
+from .errors import ValidationError, brief
 from .like import parse_pattern
 from .literals import INTEGER_RANGES, parse_boolean, parse_date, parse_number, sql_number
 
@@ -89,7 +89,7 @@ class _Parser:
             raise ValidationError(f"Condition: <Conditions> at {path} has no Operation attribute.")
         if op not in OPERATORS:
             raise ValidationError(
-                f"Condition: unknown Operation '{op}' at {path}; valid operators are "
+                f"Condition: unknown Operation '{brief(op)}' at {path}; valid operators are "
                 f"{', '.join(OPERATORS)}.")
         path = f"{path}[{op}]"
         children, items = self.children(el, path)
@@ -114,11 +114,11 @@ class _Parser:
 
     def children(self, el, path: str):
         if el.text and el.text.strip():
-            raise ValidationError(f"Condition: unexpected text '{el.text.strip()}' in {path}.")
+            raise ValidationError(f"Condition: unexpected text '{brief(el.text.strip())}' in {path}.")
         children, items = [], []
         for child in el:
             if child.tail and child.tail.strip():
-                raise ValidationError(f"Condition: unexpected text '{child.tail.strip()}' in {path}.")
+                raise ValidationError(f"Condition: unexpected text '{brief(child.tail.strip())}' in {path}.")
             if child.tag == "Conditions":
                 children.append(child)
             elif child.tag == "Items":
@@ -209,7 +209,7 @@ class _Parser:
         item_type = el.get("Type")
         if item_type not in ITEM_TYPES:
             raise ValidationError(
-                f"Condition: unknown item Type '{item_type}' at {path}; valid types are "
+                f"Condition: unknown item Type '{brief(item_type)}' at {path}; valid types are "
                 f"{', '.join(ITEM_TYPES)}." if item_type is not None
                 else f"Condition: <Items> at {path} has no Type attribute.")
         return item_type
@@ -221,7 +221,7 @@ class _Parser:
         f = self.fields.get(name.strip().lower())
         if f is None:
             raise ValidationError(
-                f"Condition: {self.entity.type_name} has no field '{name.strip()}' to filter on "
+                f"Condition: {self.entity.type_name} has no field '{brief(name.strip())}' to filter on "
                 f"(at {path}). Valid fields: {_field_list(self.fields.values())}.")
         return FieldRef(f)
 
@@ -279,7 +279,7 @@ class _Parser:
         prefix, _, local = declared.rpartition(":")
         namespace = el.nsmap.get(prefix or None)
         if prefix and namespace is None:
-            raise ValidationError(f"Condition: xsi:type '{declared}' at {path} uses an undeclared prefix.")
+            raise ValidationError(f"Condition: xsi:type '{brief(declared)}' at {path} uses an undeclared prefix.")
         if local.startswith("ArrayOf"):
             raise ValidationError(
                 f"Condition: a {local} <Value> at {path} is allowed only as the one <Value> of a "
@@ -288,7 +288,7 @@ class _Parser:
             return "text"
         lexical = _XSD_LEXICAL.get(local) if namespace == XSD else None
         if lexical is None:
-            raise ValidationError(f"Condition: unsupported xsi:type '{declared}' at {path}.")
+            raise ValidationError(f"Condition: unsupported xsi:type '{brief(declared)}' at {path}.")
         try:
             if lexical == "integer":
                 parse_number(text, integer=local)
@@ -300,7 +300,7 @@ class _Parser:
                 parse_boolean(text)
         except (ValueError, ArithmeticError):   # decimal.Overflow is not a ValueError
             raise ValidationError(
-                f"Condition: '{text}' at {path} is not a valid {declared} value.") from None
+                f"Condition: '{brief(text)}' at {path} is not a valid {declared} value.") from None
         return lexical
 
     # -- typing ----------------------------------------------------------------
@@ -342,7 +342,7 @@ class _Parser:
                         Kind.DATE: "a date in the form yyyy-mm-ddThh:mm:ss",
                         Kind.BOOLEAN: "true or false"}[kind]
             raise ValidationError(
-                f"Condition: '{text}' at {path} is not {expected}, as {f.name} requires.") from None
+                f"Condition: '{brief(text)}' at {path} is not {expected}, as {f.name} requires.") from None
 
 
 def _is_array_type(el) -> bool:

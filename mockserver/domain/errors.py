@@ -47,3 +47,10 @@ class RequestError(QacError):
 class InternalError(QacError):
     kind = "Internal"
     client = False
+
+
+def brief(text, limit: int = 60) -> str:
+    """A client's value as a fault quotes it: whole when short, cut with an ellipsis when not
+    (a fault must name the value at fault, not echo a megabyte of it)."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import binascii
 import re
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from lxml import etree
 
-from ..domain.errors import AuthenticationError, ValidationError
+from ..domain.errors import AuthenticationError, ValidationError, brief
 from ..registry import REGISTRY, NS, Operation, Xsd
 from ..registry.constants import XSD, XSI
 
@@ -149,7 +149,9 @@ def _check_value(type_name: str, el, path: str):
     if _is_empty(el):
         raise ValidationError(f"Empty element <{path}> is not supported for a {xsd.value}: "
                               f"leave it out or give it a value.")
-    _check_scalar(xsd, el.text or "", path)
+    # The canonical form goes on to spyne: XML Schema collapses the whitespace of these types,
+    # and an int's leading zeros would otherwise reach Python's int() unbounded.
+    el.text = _check_scalar(xsd, el.text or "", path)
 
 
 def _check_complex(declared, el, path):
@@ -202,26 +204,51 @@ def _is_calendar_date(match) -> bool:
     return True
 
 
-def _check_scalar(xsd: Xsd, text: str, path: str):
+def _in_local_range(match) -> bool:
+    """A dateTime with an offset (or Z) is read in the server's time zone [INFERRED]: it must
+    stay within years 1 to 9999 there."""
+    zone = match.group(8)
+    if not zone:
+        return True
+    if zone == "Z":
+        offset = timezone.utc
+    else:
+        sign = -1 if zone[0] == "-" else 1
+        offset = timezone(sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
+    try:
+        datetime(*(int(match.group(n)) for n in range(1, 7)), tzinfo=offset).astimezone()
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
+def _check_scalar(xsd: Xsd, text: str, path: str) -> str:
+    """The value's canonical text, once it is checked."""
     value = text.strip(XML_SPACE)
+    shown = brief(value, 40)
     if xsd is Xsd.INT:
         match = XSD_INT.fullmatch(value)
         if not match and re.fullmatch(r"[+-]?[0-9]+", value, re.ASCII):
-            raise ValidationError(f"{path} {value[:20]}{'…' if len(value) > 20 else ''} is out of the int range.")
+            raise ValidationError(f"{path} {shown} is out of the int range.")
         if not match:
             raise ValidationError(f"{path} '{text[:100]}' is not a valid int.")
-        if not INT32[0] <= int(value) <= INT32[1]:
-            raise ValidationError(f"{path} {value} is out of the int range.")
-    elif xsd is Xsd.DECIMAL:
+        number = int(match.group(1)) * (-1 if value.startswith("-") else 1)
+        if not INT32[0] <= number <= INT32[1]:
+            raise ValidationError(f"{path} {shown} is out of the int range.")
+        return str(number)
+    if xsd is Xsd.DECIMAL:
         if not XSD_DECIMAL.fullmatch(value):
             raise ValidationError(f"{path} '{text[:100]}' is not a valid decimal.")
         if abs(Decimal(value)) > DOTNET_DECIMAL_MAX:
-            raise ValidationError(f"{path} {value[:40]} is out of the decimal range.")
+            raise ValidationError(f"{path} {shown} is out of the decimal range.")
     elif xsd is Xsd.DATETIME:
         match = XSD_DATETIME.fullmatch(value)
         if match is None or not _is_calendar_date(match):
             raise ValidationError(
                 f"{path} '{text[:100]}' is not a valid dateTime: use YYYY-MM-DDTHH:MM:SS[.sss].")
+        if not _in_local_range(match):
+            raise ValidationError(f"{path} '{value}' falls outside the years 1 to 9999 in the server's time zone.")
     elif xsd is Xsd.BOOLEAN:
         if value not in ("true", "false", "1", "0"):
             raise ValidationError(f"{path} '{text[:100]}' is not a valid boolean.")
+    return value
