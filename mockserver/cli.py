@@ -7,13 +7,14 @@ import os
 import sys
 
 from . import __version__
+from .failures import CommandFailure
 
 
 def _env(name: str, default):
     return os.environ.get(name, default)
 
 
-def _whole(low: int):
+def _whole(low: int, high: int | None = None):
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -21,8 +22,26 @@ def _whole(low: int):
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
         if value < low:
             raise argparse.ArgumentTypeError(f"{value} is below {low}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"{value} is above {high}")
         return value
     return parse
+
+
+class JsonLines(logging.Formatter):
+    """Every log line as one JSON object (with --access-log json): access lines are JSON already,
+    the others are wrapped, so a log collector reads the whole stream as JSON lines."""
+
+    def format(self, record) -> str:
+        import json
+
+        if record.name == "qacmock.access":
+            return record.getMessage()
+        line = {"time": self.formatTime(record), "level": record.levelname, "logger": record.name,
+                "message": record.getMessage()}
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
 
 
 def _seconds(text: str) -> float:
@@ -44,7 +63,20 @@ def main(argv=None) -> int:
         return contracts_main(argv[1:], prog="qacmock contracts")
     args = parse(argv)
     level = args.log_level.upper() if args.command == "serve" else "INFO"
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "serve" and args.access_log == "json":
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonLines())
+        logging.basicConfig(level=level, handlers=[handler])
+    else:
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return _command(args)
+    except CommandFailure as error:
+        sys.stderr.write(f"qacmock {args.command}: {error}\n")
+        return 2
+
+
+def _command(args) -> int:
     if args.command == "serve":
         from .server import serve as run
 
@@ -109,7 +141,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, "_Options"]:
                                             "stops the server gracefully.")
     option = _Options(serve)
     option("--host", "QACMOCK_HOST", "127.0.0.1", "interface to listen on (0.0.0.0 in a container)")
-    option("--port", "QACMOCK_PORT", "8080", "port; 0 picks a free one", type=_whole(0))
+    option("--port", "QACMOCK_PORT", "8080", "port; 0 picks a free one", type=_whole(0, 65535))
     option("--db", "QACMOCK_DB", ":memory:",
            "SQLite database file, created with the default data when empty; :memory: forgets "
            "everything on exit")
@@ -260,7 +292,7 @@ def _health(args) -> int:
     import urllib.request
 
     try:
-        port = _whole(0)(_env("QACMOCK_PORT", "8080")) if not args.url else None
+        port = _whole(0, 65535)(_env("QACMOCK_PORT", "8080")) if not args.url else None
         no_admin = _switch(_env("QACMOCK_NO_ADMIN", ""))
     except argparse.ArgumentTypeError as error:
         sys.stderr.write(f"qacmock health: {error} (from QACMOCK_PORT / QACMOCK_NO_ADMIN)\n")
@@ -270,14 +302,16 @@ def _health(args) -> int:
         host = "127.0.0.1"
     elif ":" in host and not host.startswith("["):
         host = f"[{host}]"
-    url = (args.url or f"http://{host}:{port}").rstrip("/")
-    if no_admin:
-        request = urllib.request.Request(url + "/psws/psws.asmx?WSDL")
-    else:
-        request = urllib.request.Request(url + "/__admin/health")
-        token = _env("QACMOCK_ADMIN_TOKEN", None)
-        if token:
-            request.add_header("Authorization", f"Bearer {token}")
+    url = (args.url or f"http://{host}:{port}").rstrip("/") + (
+        "/psws/psws.asmx?WSDL" if no_admin else "/__admin/health")
+    try:
+        request = urllib.request.Request(url)
+    except ValueError as error:
+        sys.stderr.write(f"qacmock health: {url}: {error}\n")
+        return 1
+    token = _env("QACMOCK_ADMIN_TOKEN", None)
+    if token and not no_admin:
+        request.add_header("Authorization", f"Bearer {token}")
     try:
         with urllib.request.urlopen(request, timeout=args.timeout) as response:
             response.read()

@@ -13,6 +13,7 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from .app import QacMock
+from .failures import CommandFailure
 from .seed import build, default_dataset
 from .store import Store
 
@@ -22,12 +23,35 @@ WAKE = 0.2
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
+# waitress's defaults (100 connections, idle ones kept 120 s) let a hundred stalled clients
+# lock out every new one for two minutes. Connections cost a socket and a few KB each; a call in
+# progress is never "idle", however slow.
+CONNECTION_LIMITS = {"connection_limit": 1000, "channel_timeout": 30, "cleanup_interval": 5}
+
+
+class ServeError(CommandFailure):
+    """Why the server cannot start, said in one line."""
+
+
 def make_server(app: QacMock, host: str = "127.0.0.1", port: int = 8080, threads: int = 8,
                 sockets: list[socket.socket] | None = None):
     """A bound (not yet running) waitress server; port 0 picks a free port. With ``sockets``,
     it serves those listening sockets (shared by worker processes) instead."""
     where = {"sockets": sockets} if sockets else {"host": host, "port": port}
-    return create_server(app, threads=threads, ident="qacmock", clear_untrusted_proxy_headers=True, **where)
+    try:
+        return create_server(app, threads=threads, ident="qacmock", clear_untrusted_proxy_headers=True,
+                             **CONNECTION_LIMITS, **where)
+    except OSError as error:
+        raise ServeError(_cannot_listen(host, port, error)) from None
+    except ValueError:      # waitress's word for a host name that does not resolve
+        raise ServeError(f"cannot listen on {host}:{port}: the host name does not resolve") from None
+
+
+def _cannot_listen(host: str, port: int, error: OSError) -> str:
+    reason = error.strerror or str(error)
+    if isinstance(error, socket.gaierror):
+        reason = f"the host name does not resolve ({reason})"
+    return f"cannot listen on {host}:{port}: {reason}"
 
 
 class GracefulServer:
@@ -85,7 +109,11 @@ def serve(db: str, host: str, port: int, threads: int = 8, admin: bool = True,
                               workers, options)
     started = time.perf_counter()
     app = QacMock(db, admin=admin, admin_token=admin_token, **options)
-    server = make_server(app, host, port, threads)
+    try:
+        server = make_server(app, host, port, threads)
+    except ServeError:
+        app.close()
+        raise
     _run_until_stopped(app, server, shutdown_timeout, lambda: _announce(
         server.effective_host, server.effective_port, db, admin, admin_token, started))
     log.info("qacmock stopped")
@@ -127,7 +155,10 @@ def _serve_workers(db, host, port, threads, admin, admin_token, shutdown_timeout
     if store.is_empty():
         build(store, default_dataset())
     store.close()
-    listener = socket.create_server((host, port), backlog=1024)
+    try:
+        listener = socket.create_server((host, port), backlog=1024)
+    except OSError as error:
+        raise ServeError(_cannot_listen(host, port, error)) from None
     bound_port = listener.getsockname()[1]
     # Stop signals stay blocked until a handler is in place, in the children and here: a SIGTERM
     # during start-up must stop the workers gracefully, not kill one half-started (exit -15).

@@ -79,3 +79,82 @@ def test_operations_with_a_missing_kit_record_exits_2_with_one_line(tmp_path):
                            str(tmp_path / "nope")], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.strip() == f"qacmock operations: no directory {tmp_path / 'nope'}"
+
+
+# -- mistakes get one line and a non-zero exit ---------------------------------------------------
+
+def qacmock(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "mockserver.cli", *map(str, args)], capture_output=True,
+                          text=True, timeout=60, cwd=cwd)
+
+
+def one_line(done) -> str:
+    """The error, checked to be a single line (no traceback) after spyne's start-up chatter."""
+    lines = [line for line in done.stderr.splitlines() if " INFO " not in line]
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    return lines[0]
+
+
+def test_a_database_of_another_program_is_refused_untouched(tmp_path):
+    import hashlib
+    import sqlite3
+
+    other = tmp_path / "app.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+        conn.execute("INSERT INTO customers (name) VALUES ('Ada')")
+    before = hashlib.sha256(other.read_bytes()).hexdigest()
+    for command in (("serve", "--port", "0", "--db", other), ("digest", "--db", other),
+                    ("export", "--db", other, "--out", tmp_path / "x.json")):
+        done = qacmock(*command)
+        assert done.returncode == 2
+        assert one_line(done) == (f"qacmock {command[0]}: {other} is a SQLite database of another program; "
+                                  f"qacmock leaves it untouched (give a new file, or one qacmock made)")
+    assert hashlib.sha256(other.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db"]
+
+
+def test_files_that_are_no_database_or_in_no_folder_are_one_line(tmp_path):
+    garbage = tmp_path / "garbage.db"
+    garbage.write_text("not a database")
+    done = qacmock("serve", "--port", "0", "--db", garbage)
+    assert done.returncode == 2 and one_line(done) == (
+        f"qacmock serve: {garbage} cannot be opened as a SQLite database (file is not a database)")
+    done = qacmock("digest", "--db", garbage)
+    assert done.returncode == 2 and one_line(done).startswith(f"qacmock digest: {garbage} cannot be opened")
+    missing = tmp_path / "no" / "such" / "q.db"
+    done = qacmock("serve", "--port", "0", "--db", missing)
+    assert done.returncode == 2 and one_line(done) == (
+        f"qacmock serve: {missing}: the folder {missing.parent} does not exist")
+
+
+def test_a_database_qacmock_made_is_marked_and_opens_again(tmp_path):
+    """qacmock's files carry SQLite's application_id "QMCK", so they are told from others."""
+    import sqlite3
+
+    db = tmp_path / "q.db"
+    assert qacmock("seed", "--db", db, "--scale", "small").returncode == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x514D434B
+    done = qacmock("digest", "--db", db)
+    assert done.returncode == 0 and len(done.stdout.strip()) == 64
+
+
+def test_ports_hosts_and_urls_that_cannot_work_are_one_line(tmp_path):
+    import socket
+
+    done = qacmock("serve", "--port", "99999")
+    assert done.returncode == 2 and "argument --port: 99999 is above 65535" in done.stderr.splitlines()[-1]
+    assert "Traceback" not in done.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = qacmock("serve", "--port", port)
+    assert done.returncode == 2 and one_line(done) == (
+        f"qacmock serve: cannot listen on 127.0.0.1:{port}: Address already in use")
+    done = qacmock("serve", "--port", "0", "--host", "nohost.invalid")
+    assert done.returncode == 2 and one_line(done) == (
+        "qacmock serve: cannot listen on nohost.invalid:0: the host name does not resolve")
+    done = qacmock("health", "--url", "notaurl")
+    assert done.returncode == 1 and one_line(done).startswith("qacmock health: notaurl/__admin/health: unknown url type")

@@ -57,6 +57,10 @@ CASES = {
     "64,000 attributes on one element": (
         "Bugs_Load", bug_load("<BugId " + " ".join(f'a{n}="1"' for n in range(64000)) + ">1</BugId>"),
         "<BugId> has 64000 attributes; at most 32 are allowed."),
+    "attributes named like members": (
+        "Bugs_Add", f'<Bugs_Add xmlns="{NS}">{auth_xml()}<Bug SendEmailAlert="Y" NewNotes="x"><Title Description="d">hostile</Title>'
+                    f"<StatusCode>Active</StatusCode></Bug><SendEmailAlert>N</SendEmailAlert></Bugs_Add>", None),
+    "an attribute named like a parameter": ("Bugs_Load", bug_load(attributes=' BugId="7"'), None),
     "250,000 elements": ("Bugs_Load", bug_load("<BugId>1</BugId>" + "<x/>" * 250_000),
                          "The request has more than 200000 elements."),
 }

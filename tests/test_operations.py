@@ -106,9 +106,12 @@ class Served:
         return self.log.read_text()
 
     def access(self) -> list[str]:
-        """The messages of the qacmock.access log lines so far."""
-        return [line.split(" qacmock.access: ", 1)[1] for line in self.text().splitlines()
-                if " qacmock.access: " in line]
+        """The messages of the qacmock.access log lines so far (with --access-log json every line
+        is a JSON object, and the access lines are those with an "op")."""
+        lines = self.text().splitlines()
+        if lines and lines[0].startswith("{"):
+            return [line for line in lines if "op" in json.loads(line)]
+        return [line.split(" qacmock.access: ", 1)[1] for line in lines if " qacmock.access: " in line]
 
 
 def serve(tmp_path, *args, env=None, **expected) -> Served:
@@ -554,6 +557,9 @@ def test_json_access_log_lines(env_server):
     assert injected["op"] == "GetVersion" and injected["status"] == 200
     assert injected["user"] is None and injected["project"] is None and injected["fault"] is None
     assert injected["injected"] == f"delay#{rule}" and injected["ms"] >= 50
+    # Every other line is JSON too, so the stream reads as JSON lines.
+    others = [json.loads(line) for line in served.text().splitlines() if line not in lines]
+    assert others and all(set(r) >= {"time", "level", "logger", "message"} for r in others if "op" not in r)
 
 
 def test_admin_calls_and_wsdl_gets_write_no_access_line(plain):

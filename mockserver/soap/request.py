@@ -63,8 +63,12 @@ def _is_value_type(type_name: str) -> bool:
 
 
 def _is_nil(el, type_name: str, path: str) -> bool:
-    """Check and remove the xsi attributes of ``el``; True when it is xsi:nil="true"."""
+    """Check the xsi attributes of ``el`` and remove every attribute (XmlSerializer ignores those
+    it does not know; spyne would read one named like a member as that member); True when it is
+    xsi:nil="true"."""
     given = el.attrib.pop(XSI_TYPE, None)
+    nil = el.attrib.pop(XSI_NIL, None)
+    el.attrib.clear()
     if given is not None:
         prefix, _, local = given.strip(XML_SPACE).rpartition(":")
         namespace = el.nsmap.get(prefix or None)
@@ -77,7 +81,6 @@ def _is_nil(el, type_name: str, path: str) -> bool:
             raise ValidationError(
                 f'<{path}> has xsi:type="{given}"; it is declared as {{{declared[0]}}}{declared[1]}: '
                 f"send that type or no xsi:type.")
-    nil = el.attrib.pop(XSI_NIL, None)
     if nil is None or nil.strip(XML_SPACE) in ("false", "0"):
         return False
     if nil.strip(XML_SPACE) not in ("true", "1"):
@@ -125,6 +128,7 @@ def _operation_attributes(op: Operation, element):
     # element has no declared type, so any xsi:type on it names nothing and is ignored [INFERRED].
     element.attrib.pop(XSI_TYPE, None)
     nil = element.attrib.pop(XSI_NIL, None)
+    element.attrib.clear()
     if nil is not None and nil.strip(XML_SPACE) in ("true", "1") and len(element):
         raise ValidationError(f'<{op.name}> is xsi:nil="true" but holds parameters.')
 

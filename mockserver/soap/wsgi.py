@@ -15,7 +15,7 @@ from ..domain.errors import QacError
 from ..registry import REGISTRY, NS, Operation
 from .discovery import disco_document, help_page
 from .envelope import CONTENT_TYPES, ENVELOPE_NS
-from .faults import FaultSpec, fault_bytes
+from .faults import FaultSpec, fault_bytes, internal_fault
 from .protocol import FAULT_SPEC, PARSED_ENVELOPE
 from .request import check_operation_element
 from .wsdl import WsdlDocument
@@ -180,12 +180,15 @@ class SoapFront:
         def start_response(status, headers, exc_info=None):
             reply[:] = [status, headers]
 
-        chunks = self.spyne[call.version](environ, start_response)
         try:
-            body = b"".join(chunks)
-        finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
+            chunks = self.spyne[call.version](environ, start_response)
+            try:
+                body = b"".join(chunks)
+            finally:
+                if hasattr(chunks, "close"):
+                    chunks.close()
+        except Exception as error:      # a failure spyne did not turn into a fault: still a SOAP fault
+            return BadRequest(internal_fault(error), call.version).reply()
         return Reply(reply[0], reply[1], body, environ.get(FAULT_SPEC))
 
     def _get(self, environ, start_response):

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import os
 import sqlite3
 import threading
 
 import sqlite_utils
 
+from ..failures import CommandFailure
 from ..registry import REGISTRY, Entity, Xsd
 from . import schema
 from .files import FileStore
@@ -16,12 +18,48 @@ from .values import CONVERTED, date_to_sql, from_sql, to_sql
 
 
 FILES = "_files"       # the key of attached files' contents in a dump
+# SQLite's application_id of a qacmock database ("QMCK"): a file of another program is refused
+# untouched instead of gaining our tables.
+APPLICATION_ID = 0x514D434B
+# Tables every qacmock database has had, for files made before the mark.
+OUR_TABLES = {"Settings", "Users", "Projects", "Bugs"}
+
+
+class StoreError(CommandFailure):
+    """A database file the mock cannot use, said in one line."""
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    """A connection to ``path``, checked to be a qacmock database (or new) before anything is written."""
+    if path != ":memory:":
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise StoreError(f"{path}: the folder {folder} does not exist")
+        if os.path.isdir(path):
+            raise StoreError(f"{path} is a folder, not a database file")
+    try:
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level="")
+        mark = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{path} cannot be opened as a SQLite database ({error})") from None
+    if mark != APPLICATION_ID and (mark != 0 or (tables and not OUR_TABLES <= tables)):
+        conn.close()
+        raise StoreError(f"{path} is a SQLite database of another program; qacmock leaves it untouched "
+                         f"(give a new file, or one qacmock made)")
+    if mark == 0:
+        try:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            raise StoreError(f"{path} cannot be written ({error})") from None
+    return conn
 
 
 class Store:
     def __init__(self, path: str = ":memory:"):
         self.path = path
-        conn = sqlite3.connect(path, check_same_thread=False, isolation_level="")
+        conn = _connect(path)
         self.db = sqlite_utils.Database(conn)
         if path != ":memory:":
             self.db.enable_wal()
