@@ -40,6 +40,7 @@ class QacMock:
         self.soap = ControlledFront(SoapFront(build_applications(self.service), max_body),
                                     self.journal, self.rules, access_log)
         self.admin = AdminApi(self, admin_token, workers) if admin else None
+        self.max_body = max_body        # the HTTP server refuses larger bodies before reading them
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")

@@ -27,8 +27,10 @@ class Entry:
     fault: str | None           # detail/Description/@Text, or the reason of a framework fault
     fault_kind: str | None      # "client" or "server"
     injected: dict | None       # {"rule": id, "action": name} when a fault rule acted
-    request: bytes | None = field(default=None, repr=False)
-    response: bytes | None = field(default=None, repr=False)
+    # As the API shows them: cut at BODY_LIMIT when recorded, so a journal of big calls keeps
+    # no more than it can show.
+    request: str | None = field(default=None, repr=False)
+    response: str | None = field(default=None, repr=False)
 
     @property
     def failed(self) -> bool:
@@ -43,8 +45,7 @@ class Entry:
                 "status": self.status, "fault": self.fault, "fault_kind": self.fault_kind,
                 "injected": self.injected}
         if self.request is not None or self.response is not None:
-            data["request"] = _text(self.request)
-            data["response"] = _text(self.response)
+            data["request"], data["response"] = self.request, self.response
         return data
 
 
@@ -110,7 +111,9 @@ class Journal:
     def record(self, **fields) -> Entry | None:
         if not self.size:
             return None
-        if not self.bodies:
+        if self.bodies:
+            fields["request"], fields["response"] = _text(fields["request"]), _text(fields["response"])
+        else:
             fields["request"] = fields["response"] = None
         with self._lock:
             entry = Entry(id=next(self._ids), **fields)

@@ -26,6 +26,8 @@ log = logging.getLogger("qacmock.soap")
 ENDPOINTS = ("/psws/psws.asmx", "/psws.asmx")
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
 REQUEST_BODY = "qacmock.request_body"     # the bytes read, for the journal
+# Set by the HTTP server when a chunked body passed the limit and was cut off unread.
+CHUNKED_OVER_LIMIT = "qacmock.chunked_over_limit"
 
 
 # Far beyond what any client sends (a thousand-task plan import is some 20,000 elements; no
@@ -240,6 +242,10 @@ class SoapFront:
         if length < 0:
             raise BadRequest(FaultSpec.framework("Content-Length is not valid."), version,
                              "400 Bad Request")
+        if environ.get(CHUNKED_OVER_LIMIT):
+            raise BadRequest(FaultSpec.framework(
+                f"The request body, sent chunked, passed the limit of {self.max_body} bytes and was refused "
+                f"there."), version, "413 Payload Too Large")
         if length > self.max_body:
             raise BadRequest(FaultSpec.framework(
                 f"The request body is {length} bytes; the limit is {self.max_body}."), version,
