@@ -56,6 +56,10 @@ def _seconds(text: str) -> float:
 
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["serve"]:
+        from .stopping import catch_early
+
+        catch_early()       # before anything slow: a stop signal is never lost
     if argv[:1] == ["contracts"]:
         # The contract kit has its own command line (and passes the rest on to pytest).
         from contracts.cli import main as contracts_main

@@ -21,12 +21,12 @@ from .soap.faults import FaultSpec, fault_bytes
 from .soap.wsgi import CHUNKED_OVER_LIMIT
 from .failures import CommandFailure
 from .seed import build, default_dataset
+from .stopping import REQUESTED as STOP_REQUESTED, STOP_SIGNALS
 from .store import Store
 
 log = logging.getLogger("qacmock")
 DEFAULT_SHUTDOWN_TIMEOUT = 10.0
 WAKE = 0.2
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 # waitress's defaults (100 connections, idle ones kept 120 s) let a hundred stalled clients
@@ -170,6 +170,8 @@ def serve(db: str, host: str, port: int, threads: int = 8, admin: bool = True,
         return _serve_workers(db, host, port, threads, admin, admin_token, shutdown_timeout,
                               workers, options)
     started = time.perf_counter()
+    if STOP_REQUESTED.is_set():
+        return 0
     app = QacMock(db, admin=admin, admin_token=admin_token, **options)
     try:
         server = make_server(app, host, port, threads)
@@ -190,6 +192,8 @@ def _run_until_stopped(app: QacMock, server, shutdown_timeout: float, ready):
     # A worker starts with the stop signals blocked (see _serve_workers): one that came during
     # start-up is delivered here, to the graceful handler, instead of killing the process.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    if STOP_REQUESTED.is_set():         # asked while starting (see stopping.py)
+        graceful.stop()
     ready()
     try:
         graceful.run()
@@ -248,6 +252,8 @@ def _serve_workers(db, host, port, threads, admin, admin_token, shutdown_timeout
     for signum in STOP_SIGNALS:
         signal.signal(signum, forward)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    if STOP_REQUESTED.is_set():         # asked while the data was built (see stopping.py)
+        forward(signal.SIGTERM, None)
     # "serving" is said once every worker is ready: each writes a byte, then closes its end, so
     # the pipe reaches end-of-file when all are ready or gone.
     with os.fdopen(ready_read, "rb") as pipe:

@@ -331,9 +331,11 @@ def test_port_volume_and_database_agree(df):
 def test_healthcheck_is_qacmock_health_in_exec_form_with_every_timing(df, health_timeout):
     options, command = df.healthcheck()
     assert command == ["qacmock", "health"], "HEALTHCHECK must be the exec form CMD [\"qacmock\", \"health\"]"
-    assert set(options) >= {"interval", "timeout", "start-period", "retries"}, options
+    assert set(options) >= {"interval", "timeout", "start-period", "start-interval", "retries"}, options
     assert seconds(options["interval"]) >= 1
     assert seconds(options["start-period"]) >= 5
+    # Healthy within a second of ready: checks run every second while the container starts.
+    assert seconds(options["start-interval"]) <= 1
     assert int(options["retries"]) >= 1
     # Docker must not kill the check before the command's own timeout reports.
     assert seconds(options["timeout"]) > health_timeout

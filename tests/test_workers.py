@@ -117,3 +117,22 @@ def test_sigterm_while_workers_start_stops_them_gracefully(tmp_path):
             with pytest.raises(ProcessLookupError):
                 os.kill(pid, 0)
         assert "Traceback" not in log_path.read_text()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sigterm_while_the_data_is_built_stops_cleanly(tmp_path, workers):
+    """A stop signal that arrives before the server is up (here while the database is filled,
+    once its file exists) is not lost and does not kill the process (exit 143; in a container,
+    PID 1 ignored it): the server stops as soon as it can and exits 0."""
+    db = tmp_path / "early.db"
+    log_path = tmp_path / "early.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mockserver.cli", "serve", "--port", "0", "--workers", workers, "--db", str(db)],
+            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    deadline = time.monotonic() + 20
+    while not db.exists() and time.monotonic() < deadline:
+        time.sleep(0.002)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 0, log_path.read_text()
+    assert "Traceback" not in log_path.read_text()

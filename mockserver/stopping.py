@@ -1,0 +1,22 @@
+"""A stop asked for while the server is still starting.
+
+In a container the server is PID 1, and a signal PID 1 has no handler for is ignored: a SIGTERM
+in the first half second (imports, building the data) was lost, and `docker stop` waited its
+10 s before killing the container (exit 137); outside one, the same signal killed the process
+(exit 143) instead of stopping it. ``catch_early`` is the first thing ``qacmock serve`` does;
+the server then stops as soon as it can, and exits 0.
+"""
+import signal
+import threading
+
+REQUESTED = threading.Event()
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def _request(_signum, _frame):
+    REQUESTED.set()
+
+
+def catch_early():
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _request)
