@@ -32,16 +32,24 @@ RUN groupadd --system --gid 10001 qacmock \
  && mkdir /data \
  && chown qacmock:qacmock /data
 
-# Only what building the package needs. README.md is the package's long description;
+# The dependencies first, in a layer of their own that only a change to pyproject.toml
+# rebuilds: a change to the sources reuses it instead of downloading everything again.
+WORKDIR /src
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep=chr(10))" \
+        > /tmp/requirements.txt \
+ && pip install --no-cache-dir --disable-pip-version-check --root-user-action=ignore -r /tmp/requirements.txt \
+ && rm /tmp/requirements.txt
+
+# Then only what building the package needs. README.md is the package's long description;
 # mockserver/default_dataset.json is a symlink to seed_data/default.json, so seed_data/ must be
 # in the build tree for the default data to be packaged. A regular (not editable) install, and
 # the sources are removed afterwards: the server runs from site-packages alone.
-WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY README.md ./
 COPY mockserver ./mockserver
 COPY contracts ./contracts
 COPY seed_data ./seed_data
-RUN pip install --no-cache-dir --disable-pip-version-check --root-user-action=ignore . \
+RUN pip install --no-cache-dir --disable-pip-version-check --root-user-action=ignore --no-deps . \
  && cd / \
  && rm -rf /src
 

@@ -182,11 +182,18 @@ class Dockerfile:
             result.append((sources, absolute))
         return result
 
+    def dependencies_install(self) -> Instruction:
+        """The RUN that installs the dependencies alone (``pip install -r``), before the sources."""
+        runs = [i for i in self.all("RUN") if re.search(r"\bpip install\b.*\s-r\s", i.args)]
+        assert len(runs) == 1, f"expected one RUN with pip install -r, found {len(runs)}"
+        return runs[0]
+
     def pip_install(self) -> tuple[Instruction, list[str], list[str], list[str]]:
-        """The RUN with ``pip install``: (instruction, pip's options, its targets resolved in the
-        image, paths that RUN removes with ``rm -rf``)."""
-        runs = [i for i in self.all("RUN") if re.search(r"\bpip install\b", i.args)]
-        assert len(runs) == 1, f"expected one RUN with pip install, found {len(runs)}"
+        """The RUN with ``pip install`` of the package: (instruction, pip's options, its targets
+        resolved in the image, paths that RUN removes with ``rm -rf``)."""
+        runs = [i for i in self.all("RUN") if re.search(r"\bpip install\b", i.args)
+                and not re.search(r"\bpip install\b.*\s-r\s", i.args)]
+        assert len(runs) == 1, f"expected one RUN with pip install of the package, found {len(runs)}"
         run = runs[0]
         options, targets, removed = [], [], []
         for segment in re.split(r"&&|;", run.args):
@@ -383,6 +390,23 @@ def test_pip_install_is_a_regular_install_without_cache_of_what_was_copied(df):
     assert targets[0] in copied_to, f"pip installs {targets[0]}, which no COPY fills"
     assert targets[0] in removed, "the sources should be removed once installed"
     assert df.instructions.index(run) > max(df.instructions.index(i) for i in df.all("COPY"))
+    # The dependencies come from their own layer (see the next test).
+    assert "--no-deps" in options
+
+
+def test_dependencies_are_installed_in_a_layer_only_pyproject_changes(df, tmp_path):
+    """Only pyproject.toml is copied before the dependencies' RUN, so a change to the sources
+    reuses that layer; the RUN's one-liner lists exactly pyproject's dependencies."""
+    deps = df.dependencies_install()
+    before = [i for i in df.all("COPY") if df.instructions.index(i) < df.instructions.index(deps)]
+    assert [i.args.split() for i in before] == [["pyproject.toml", "./"]]
+    command = next(segment for segment in re.split(r"&&", deps.args) if "tomllib" in segment)
+    script = shlex.split(command.split(">")[0])
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    listed = subprocess.run([sys.executable, *script[1:]], cwd=tmp_path, capture_output=True, text=True,
+                            check=True).stdout.split("\n")
+    expected = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert [line for line in listed if line] == expected
 
 
 # -- .dockerignore and the COPY list ---------------------------------------------------------
@@ -1022,7 +1046,9 @@ def image(tmp_path_factory, df, dockerignore) -> Image:
             shutil.copy2(source, target)
     # The Dockerfile's RUN pip install (pip's cache allowed, to keep this fast), then its rm -rf.
     _, options, targets, removed = df.pip_install()
-    options = [o for o in options if o != "--no-cache-dir"]
+    # The dependencies' layer (checked on its own above) is what --no-deps relies on: here pip
+    # installs the dependencies along with the package instead.
+    options = [o for o in options if o not in ("--no-cache-dir", "--no-deps")]
     done = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", *options,
                            *(str(rootfs / t.lstrip("/")) for t in targets)],
                           capture_output=True, text=True, timeout=600, cwd=str(base))
