@@ -1,7 +1,6 @@
 """Running the mock on waitress, a production WSGI server, with a graceful stop."""
 from __future__ import annotations
 
-import io
 import logging
 import os
 import signal
@@ -11,14 +10,10 @@ import time
 
 import waitress
 from waitress import wasyncore
-from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
-from waitress.task import ErrorTask, WSGITask
-from waitress.utilities import RequestEntityTooLarge
 
 from .app import QacMock
-from .soap.faults import FaultSpec, fault_bytes
-from .soap.wsgi import CHUNKED_OVER_LIMIT
+from .channel import CONNECTION_LIMITS, Channel
 from .failures import CommandFailure
 from .seed import build, default_dataset
 from .stopping import REQUESTED as STOP_REQUESTED, STOP_SIGNALS
@@ -27,12 +22,6 @@ from .store import Store
 log = logging.getLogger("qacmock")
 DEFAULT_SHUTDOWN_TIMEOUT = 10.0
 WAKE = 0.2
-
-
-# waitress's defaults (100 connections, idle ones kept 120 s) let a hundred stalled clients
-# lock out every new one for two minutes. Connections cost a socket and a few KB each; a call in
-# progress is never "idle", however slow.
-CONNECTION_LIMITS = {"connection_limit": 1000, "channel_timeout": 30, "cleanup_interval": 5}
 
 
 class ServeError(CommandFailure):
@@ -53,60 +42,8 @@ def make_server(app: QacMock, host: str = "127.0.0.1", port: int = 8080, threads
         raise ServeError(f"cannot listen on {host}:{port}: the host name does not resolve") from None
     for dispatcher in list((getattr(server, "_map", None) or server.map).values()):
         if isinstance(dispatcher, BaseWSGIServer):
-            dispatcher.channel_class = _Channel
+            dispatcher.channel_class = Channel
     return server
-
-
-class _SoapErrorTask(ErrorTask):
-    """waitress's own refusals (a body over the limit, known from Content-Length before it is
-    read; a malformed request) as SOAP faults, in the version the Content-Type names."""
-
-    def execute(self):
-        error = self.request.error
-        soap12 = "application/soap+xml" in self.request.headers.get("CONTENT_TYPE", "")
-        body = fault_bytes("1.2" if soap12 else "1.1", FaultSpec.framework(
-            f"{error.reason}: {error.body}" if error.body else error.reason))
-        self.status = f"{error.code} {error.reason}"
-        self.response_headers.append(("Content-Type", "application/soap+xml; charset=utf-8" if soap12
-                                      else "text/xml; charset=utf-8"))
-        self.set_close_on_finish()
-        self.content_length = len(body)
-        self.write(body)
-
-
-class _RefusedBodyTask(WSGITask):
-    """A body over the limit, stopped by waitress before it was read (from its Content-Length, or
-    as soon as a chunked one passed the limit): the application sees the call with its declared
-    length and no body, so it answers, journals and logs the 413 as it does every refusal."""
-
-    def execute(self):
-        self.set_close_on_finish()      # the rest of the body is never read
-        super().execute()
-
-    def get_environment(self):
-        environ = super().get_environment()
-        environ["wsgi.input"] = io.BytesIO()
-        if self.request.chunked:
-            environ[CHUNKED_OVER_LIMIT] = True
-        return environ
-
-
-def _error_task(channel, request):
-    if isinstance(request.error, RequestEntityTooLarge):
-        return _RefusedBodyTask(channel, request)
-    return _SoapErrorTask(channel, request)
-
-
-class _Channel(HTTPChannel):
-    error_task_class = staticmethod(_error_task)
-
-    def send_continue(self):
-        # waitress 3.0.2 answers "Expect: 100-continue" even when the body is already complete
-        # (Content-Length: 0), then marks the request incomplete, so it is never answered.
-        if self.request.completed:
-            self.request.expect_continue = False
-            return
-        super().send_continue()
 
 
 def _cannot_listen(host: str, port: int, error: OSError) -> str:

@@ -111,3 +111,14 @@ def test_the_journal_keeps_a_big_body_cut_as_it_shows_it(server):
     assert len(entry.request) < BODY_LIMIT + 100 and entry.request.endswith("more bytes]")
     shown = requests.get(server.base + "/__admin/journal", params={"limit": 1}, timeout=10).json()["entries"][0]
     assert shown["request"] == entry.request
+
+
+def test_a_request_head_waitress_refuses_is_a_soap_fault(server):
+    """A Content-Length that is not a number never reaches the application: waitress refuses
+    it, and the refusal is a SOAP 1.2 fault, as the Content-Type asked for."""
+    head = (b"POST /psws/psws.asmx HTTP/1.1\r\nHost: x\r\nContent-Type: application/soap+xml; charset=utf-8\r\n"
+            b"Content-Length: ten\r\n\r\n")
+    answer = raw_exchange(server, head)
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
+    assert b"Content-Type: application/soap+xml" in answer
+    assert b"Content-Length is invalid" in answer and b"http://www.w3.org/2003/05/soap-envelope" in answer
