@@ -1,6 +1,7 @@
 """Memory of a qacmock under element floods (issue 17): RSS of a `qacmock serve` process at
 start, after one 9.6 MB envelope of 2.4 million empty elements, at the peak of four such
-envelopes in parallel, and after them.
+envelopes in parallel, and after them; and how long another client's GetVersion takes, alone
+and during the four floods.
 
     .venv/bin/python benchmarks/memory_floods.py [--port 8811] [--out docs/benchmarks/memory-floods.md]
 
@@ -63,14 +64,27 @@ def main() -> int:
         flood()
         lines.append(f"- one {len(body) / 1e6:.1f} MB flood: answered in {time.monotonic() - started:.2f} s, "
                      f"{rss()} MB RSS after")
+        version = (f'<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/'
+                   f'soap/envelope/"><soap:Body><GetVersion xmlns="{NS}"/></soap:Body></soap:Envelope>').encode()
+
+        def get_version_ms() -> float:
+            started = time.perf_counter()
+            requests.post(url, data=version, timeout=60, headers={
+                "Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{NS}GetVersion"'})
+            return (time.perf_counter() - started) * 1000
+        alone = sorted(get_version_ms() for _ in range(20))
         threads = [threading.Thread(target=flood) for _ in range(4)]
         for thread in threads:
             thread.start()
-        peak = 0
+        peak, during = 0, []
         while any(t.is_alive() for t in threads):
             peak = max(peak, rss())
-            time.sleep(0.02)
+            during.append(get_version_ms())
         lines.append(f"- four in parallel: {peak} MB RSS at the peak, {rss()} MB after")
+        during.sort()
+        lines.append(f"- another client's GetVersion: median {alone[len(alone) // 2]:.1f} ms, slowest {alone[-1]:.1f} ms "
+                     f"alone; median {during[len(during) // 2]:.1f} ms, slowest {during[-1]:.1f} ms during the four "
+                     f"floods ({len(during)} calls)")
     finally:
         proc.terminate()
         proc.wait(timeout=30)
