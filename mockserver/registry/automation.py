@@ -7,7 +7,7 @@ LoadByCriteria, Runs LoadByCriteria, Schedules Update, TestItems Add and Update)
 declared here like the rest. None takes SendEmailAlert or NewNotes. What a reported run does
 to hosts and test items is in ``domain/automation.py``.
 """
-from .field_helpers import DOC, INF, DT, I, S, user_name
+from .field_helpers import DOC, INF, DT, I, S, dates_created_updated, user_name, users_created_updated
 from .model import Area, Auto, Derivation, Entity, Field, Operation, Param, ParentLink, Right, RightCheck, Xsd
 from .operations import AUTH
 
@@ -19,12 +19,8 @@ _LEGACY = dict(alert_param_add=None, alert_param_update=None, new_notes=False)
 
 
 def _audit_fields(source=INF):
-    return (
-        Field("CreateUserId", I, source=source, auto=Auto.CALLER_ON_ADD, references="User"),
-        Field("UpdateUserId", I, source=source, auto=Auto.CALLER, references="User"),
-        Field("DateCreated", DT, source=source, auto=Auto.NOW_ON_ADD),
-        Field("DateUpdated", DT, source=source, auto=Auto.NOW),
-    )
+    # The bridge's pages list the users before the dates.
+    return users_created_updated(source) + dates_created_updated(source)
 
 
 AUTOMATION_HOST = Entity(
@@ -70,8 +66,7 @@ AUTOMATION_TEST_ITEM = Entity(
         Field("ProjId", I, auto=Auto.PROJECT),
         Field("CreateUserId", I, auto=Auto.CALLER_ON_ADD, references="User", note="The visible list ends here."),
         Field("UpdateUserId", I, source=INF, auto=Auto.CALLER, references="User"),
-        Field("DateCreated", DT, source=INF, auto=Auto.NOW_ON_ADD),
-        Field("DateUpdated", DT, source=INF, auto=Auto.NOW),
+        *dates_created_updated(source=INF),
     ),
 )
 

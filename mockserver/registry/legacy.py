@@ -1,7 +1,7 @@
 """Legacy test cases (reference §7.17), obsolete since 9.7.0 but kept by the vendor for backward
 compatibility: an item type like the others, plus TestCases_LoadByUNC."""
 from .custom_block import custom_block
-from .field_helpers import INF, DT, I, S, folder_fields, user_name
+from .field_helpers import INF, I, S, dates_created_updated, folder_fields, user_name
 from .model import Area, Auto, Entity, Field, Operation, Param, Right, RightCheck, Xsd
 from .operations import AUTH
 
@@ -24,8 +24,7 @@ TEST_CASE = Entity(
               note="the automation script TestCases_LoadByUNC finds test cases by"),
         Field("ProjId", I, source=INF, auto=Auto.PROJECT),
         *folder_fields(source=INF),
-        Field("DateCreated", DT, source=INF, auto=Auto.NOW_ON_ADD),
-        Field("DateUpdated", DT, source=INF, auto=Auto.NOW),
+        *dates_created_updated(source=INF),
         Field("UpdateUserId", I, source=INF, auto=Auto.CALLER, references="User"),
         user_name("UserName", "UpdateUserId", source=INF),
     ),

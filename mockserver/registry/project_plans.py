@@ -6,7 +6,7 @@ Project; what keeps that list whole as tasks are added, moved and deleted is in
 ``domain/project_plans.py``.
 """
 from .custom_block import custom_block
-from .field_helpers import INF, SAMPLE, YES_NO, D, DT, I, S, user_name, user_ref
+from .field_helpers import INF, SAMPLE, YES_NO, D, DT, I, S, dates_created_updated, user_name, user_ref
 from .model import Area, Auto, Derivation, Entity, Field, Operation, Param, ParentLink, Right, RightCheck, Xsd
 from .operations import AUTH
 from .types import ComplexType
@@ -62,8 +62,7 @@ PROJECT_PLAN = Entity(
               note="[INFERRED] the users the plan's tasks are assigned to, on export only. The list ends here."),
         Field("IsActive", S, 1, source=INF, allowed=YES_NO, default="Y",
               note="what ProjectPlans_GetListOfProjectPlans' IncludeInactive refers to"),
-        Field("DateCreated", DT, source=INF, auto=Auto.NOW_ON_ADD),
-        Field("DateUpdated", DT, source=INF, auto=Auto.NOW),
+        *dates_created_updated(source=INF),
     ),
 )
 
@@ -106,8 +105,7 @@ PROJECT_PLAN_TASK = Entity(
         user_name("AssignedToName", "AssigneeUserId", source=INF),
         Field("Description", S, 8000, source=INF, default="", note="what PPTask.Description carries"),
         Field("ProjId", I, source=INF, auto=Auto.PROJECT),
-        Field("DateCreated", DT, source=INF, auto=Auto.NOW_ON_ADD),
-        Field("DateUpdated", DT, source=INF, auto=Auto.NOW),
+        *dates_created_updated(source=INF),
         Field("UpdateUserId", I, source=INF, auto=Auto.CALLER, references="User"),
     ),
 )

@@ -6,7 +6,10 @@ or [GUESS]. What a run does when it starts and as results are recorded is in
 ``domain/test_runs.py``.
 """
 from .custom_block import custom_block
-from .field_helpers import DOC, GUESS, INF, SAMPLE, YES_NO, DT, I, S, folder_fields, user_name, user_ref
+from .field_helpers import (
+    DOC, GUESS, INF, SAMPLE, YES_NO, DT, I, S, dates_created_updated, folder_fields, user_name, user_ref,
+    users_created_updated,
+)
 from .model import Area, Auto, Derivation, Entity, Field, ParentLink, Right, RightCheck
 
 RUN_STATUSES = ("Awaiting Run", "In Progress", "Passed", "Failed", "Paused", "Blocked", "Incomplete")
@@ -31,12 +34,7 @@ def set_by_server(name, xsd, max_length=None, source=DOC, **kw):
 
 
 def audit_fields(source=INF):
-    return (
-        Field("DateCreated", DT, source=source, auto=Auto.NOW_ON_ADD),
-        Field("DateUpdated", DT, source=source, auto=Auto.NOW),
-        Field("CreateUserId", I, source=source, auto=Auto.CALLER_ON_ADD, references="User"),
-        Field("UpdateUserId", I, source=source, auto=Auto.CALLER, references="User"),
-    )
+    return dates_created_updated(source) + users_created_updated(source)
 
 
 TEST = Entity(
