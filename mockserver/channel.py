@@ -14,6 +14,7 @@ from waitress.channel import HTTPChannel
 from waitress.task import ErrorTask, WSGITask
 from waitress.utilities import RequestEntityTooLarge
 
+from .soap.envelope import CONTENT_TYPES
 from .soap.faults import FaultSpec, fault_bytes
 from .soap.wsgi import CHUNKED_OVER_LIMIT
 
@@ -29,12 +30,11 @@ class _SoapErrorTask(ErrorTask):
 
     def execute(self):
         error = self.request.error
-        soap12 = "application/soap+xml" in self.request.headers.get("CONTENT_TYPE", "")
-        body = fault_bytes("1.2" if soap12 else "1.1", FaultSpec.framework(
+        version = "1.2" if "application/soap+xml" in self.request.headers.get("CONTENT_TYPE", "") else "1.1"
+        body = fault_bytes(version, FaultSpec.framework(
             f"{error.reason}: {error.body}" if error.body else error.reason))
         self.status = f"{error.code} {error.reason}"
-        self.response_headers.append(("Content-Type", "application/soap+xml; charset=utf-8" if soap12
-                                      else "text/xml; charset=utf-8"))
+        self.response_headers.append(("Content-Type", CONTENT_TYPES[version]))
         self.set_close_on_finish()
         self.content_length = len(body)
         self.write(body)

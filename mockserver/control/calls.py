@@ -39,7 +39,7 @@ _TRIM = _malloc_trim()
 
 def give_back_memory():
     """glibc keeps the memory a large request's parse freed: after four parallel 9.6 MB envelopes
-    RSS stayed at 236 MB, and is 145 MB with this (60 MB at start; benchmarks/memory_floods.py)."""
+    RSS stayed at 235 MB, and is 130-138 MB with this (60 MB at start; benchmarks/memory_floods.py)."""
     if _TRIM is not None:
         _TRIM(0)
 

@@ -56,14 +56,7 @@ def _test_name(full_name: str) -> str:
 
 
 class RunLifecycle(Lifecycle):
-    def before_add(self, context: Context, values: dict):
-        self._resolve(context, values)
-
-    def before_update(self, context: Context, existing: dict, values: dict):
-        self._resolve(context, values)
-
-    @staticmethod
-    def _resolve(context: Context, values: dict):
+    def before_write(self, context: Context, values: dict):
         if values["StartTime"] > values["EndTime"]:
             raise ValidationError(f"AutomationRun.StartTime {values['StartTime'].isoformat()} is after its "
                                   f"EndTime {values['EndTime'].isoformat()}.")
@@ -94,14 +87,7 @@ class RunLifecycle(Lifecycle):
 
 
 class ScheduleLifecycle(Lifecycle):
-    def before_add(self, context: Context, values: dict):
-        self._check(values)
-
-    def before_update(self, context: Context, existing: dict, values: dict):
-        self._check(values)
-
-    @staticmethod
-    def _check(values):
+    def before_write(self, context: Context, values: dict):
         if values.get("DateEnd") is not None and values["DateEnd"] < values["DateBegin"]:
             raise ValidationError(f"AutomationSchedule.DateEnd {values['DateEnd'].isoformat()} is before its "
                                   f"DateBegin {values['DateBegin'].isoformat()}.")

@@ -35,14 +35,17 @@ class Lifecycle:
     """The hooks; each does nothing unless a type overrides it. ``values`` are the values being
     written, which a before-hook may change; ``existing`` is the stored item before Update."""
 
+    def before_write(self, context: Context, values: dict):
+        """What Add and Update both check or set (the default of the two hooks below)."""
+
     def before_add(self, context: Context, values: dict):
-        pass
+        self.before_write(context, values)
 
     def after_add(self, context: Context, item_id: int, values: dict):
         pass
 
     def before_update(self, context: Context, existing: dict, values: dict):
-        pass
+        self.before_write(context, values)
 
     def after_update(self, context: Context, existing: dict, values: dict):
         pass

@@ -65,8 +65,9 @@ def _check_predecessors(text: str | None, seq: int, count: int) -> str | None:
     return _format(predecessors) if predecessors else text
 
 
-def _plan_tasks(context: Context, plan_id: int) -> list[dict]:
-    return context.store.find_items(TASK, ordered_by="SeqNum", ProjPlanId=plan_id)
+def plan_tasks(store, plan_id: int) -> list[dict]:
+    """A plan's tasks in SeqNum order."""
+    return store.find_items(TASK, ordered_by="SeqNum", ProjPlanId=plan_id)
 
 
 def _lay_out(context: Context, order: list[dict], written: dict | None = None, written_was: int | None = None):
@@ -111,20 +112,20 @@ def _position(seq: int | None, count: int) -> int:
 
 class TaskLifecycle(Lifecycle):
     def before_add(self, context: Context, values: dict):
-        order = _plan_tasks(context, values["ProjPlanId"])
+        order = plan_tasks(context.store, values["ProjPlanId"])
         order.insert(_position(values.get("SeqNum"), len(order)), values)
         _lay_out(context, order, values)
 
     def before_update(self, context: Context, existing: dict, values: dict):
         values["ProjPlanId"] = existing["ProjPlanId"]
-        order = [t for t in _plan_tasks(context, existing["ProjPlanId"]) if t["TaskId"] != existing["TaskId"]]
+        order = [t for t in plan_tasks(context.store, existing["ProjPlanId"]) if t["TaskId"] != existing["TaskId"]]
         seq = values.get("SeqNum") or existing.get("SeqNum")
         order.insert(_position(seq, len(order)), values)
         values["TaskId"] = existing["TaskId"]
         _lay_out(context, order, values, written_was=existing["SeqNum"])
 
     def before_delete(self, context: Context, existing: dict):
-        order = _plan_tasks(context, existing["ProjPlanId"])
+        order = plan_tasks(context.store, existing["ProjPlanId"])
         at = next(n for n, t in enumerate(order) if t["TaskId"] == existing["TaskId"])
         end = at + 1
         while end < len(order) and (order[end].get("Indent") or 0) > (existing.get("Indent") or 0):
@@ -173,7 +174,7 @@ class ProjectPlanOperations:
     def export_plan(self, caller, plan_id: int) -> dict:
         with self.store.lock:
             plan = self.load(caller, PLAN, plan_id)
-            tasks = self.store.find_items(TASK, ordered_by="SeqNum", ProjPlanId=plan_id)
+            tasks = plan_tasks(self.store, plan_id)
         plan["Tasks"] = [exported_task(t) for t in tasks] or None
         plan["Resources"] = resources(tasks) or None
         return plan
