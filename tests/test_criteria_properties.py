@@ -98,7 +98,10 @@ DATES = st.one_of(
     BASE_DATES.map(lambda d: d.replace(day=calendar.monthrange(d.year, d.month)[1], microsecond=0)),
 )
 BIG_INTS = [2 ** 31 - 1, -2 ** 31, 2 ** 53 + 1, 2 ** 63 - 1, -2 ** 63]
-DECIMALS = st.integers(-1000, 100000).map(lambda n: Decimal(n).scaleb(-2))
+DECIMALS = st.one_of(
+    st.integers(-1000, 100000).map(lambda n: Decimal(n).scaleb(-2)),
+    # As many digits as a .NET decimal holds, far beyond a double's 15 to 17.
+    st.integers(-10 ** 28, 10 ** 28).map(lambda n: Decimal(n).scaleb(-18)))
 
 
 def case_variants(s: str) -> list[str]:
@@ -163,23 +166,19 @@ def constant(draw, pool: dict, name: str):
         if choice < 6:
             v = Decimal(draw(st.sampled_from(pool[name])))
             if choice == 5:
-                steps = [Decimal("0.01"), Decimal("-0.01"), Decimal(1), Decimal("0.5")]
-                if kind == INT:
-                    # Beyond a double's precision: an int field compares exactly (a decimal
-                    # field only to a double's precision, as the doc says).
-                    steps += [Decimal("1E-16"), Decimal("-1E-17"), Decimal("0.99999999999999999")]
+                # Steps beyond a double's precision too: both kinds compare exactly.
+                steps = [Decimal("0.01"), Decimal("-0.01"), Decimal(1), Decimal("0.5"),
+                         Decimal("1E-16"), Decimal("-1E-17"), Decimal("0.99999999999999999"),
+                         Decimal("1E-28"), Decimal("-1E-30")]
                 v += draw(st.sampled_from(steps))
             return v if kind == DECIMAL or v != v.to_integral_value() else int(v)
         if choice < 8:
             return draw(st.integers(-10, 30000))
-        # Extremes. Those for decimal fields stay exact as doubles: decimal fields are stored
-        # and compared as doubles, as the doc says (test_numbers_beyond_double_precision_*).
         extremes = [2 ** 31 - 1, 2 ** 31, -2 ** 31 - 1, 2 ** 32, 2 ** 53 + 1, 2 ** 63 - 1, 2 ** 63,
                     -2 ** 63 - 1, 10 ** 20, -10 ** 20, Decimal("0.001"), Decimal("-999999.999"),
-                    Decimal("0.5")]
-        if kind == INT:
-            extremes += [Decimal(2 ** 63) - Decimal("0.5"), Decimal("3.0000000000000001"),
-                         Decimal("-2.9999999999999999")]
+                    Decimal("0.5"), Decimal(2 ** 63) - Decimal("0.5"), Decimal("3.0000000000000001"),
+                    Decimal("-2.9999999999999999"), Decimal(2 ** 96 - 1), -Decimal(2 ** 96 - 1),
+                    Decimal("12345678901234567890.5"), Decimal("1E-28"), Decimal("1E+40")]
         return draw(st.one_of(DECIMALS, st.sampled_from(extremes)))
     if kind == DATE:
         if choice < 7:
@@ -569,9 +568,30 @@ def test_xsd_long_beyond_the_int_range_is_accepted(store):
     assert _ids(store, _compare("opLT", "EstHrs", "tConst", "3000000000", "long")) == [bug_id]
 
 
-@pytest.mark.xfail(strict=True, reason="decimal fields are stored and compared as doubles, a "
-                                       "limitation docs/load-by-criteria.md now states (SQL "
-                                       "Server's decimal is exact): 2.50000000000000001 is not above 2.5")
 def test_numbers_beyond_double_precision_compare_exactly_with_decimals(store):
+    """Decimal fields were stored and compared as doubles: 2.50000000000000001 was not above 2.5."""
     bug_id = _one_bug(store, EstHrs=Decimal("2.5"))
     assert _ids(store, _compare("opLT", "EstHrs", "tConst", "2.50000000000000001")) == [bug_id]
+
+
+def test_decimals_sort_exactly(store):
+    """Sorted as doubles, the first three were equal and came back in id order."""
+    values = ["12345678901234567890.75", "12345678901234567890.25", "12345678901234567890.5",
+              "-0.0000000000000000000000000001", "0", "79228162514264337593543950335"]
+    rows = reset_bugs(store, [{"Title": v, "EstHrs": Decimal(v), "ProjId": FAMILY_ALBUM} for v in values])
+    ids = {row["Title"]: row["BugId"] for row in rows}
+    ordered = sorted(values, key=Decimal)
+    assert _ids(store, "", "EstHrs") == [ids[v] for v in ordered]
+    assert _ids(store, "", "EstHrs DESC") == [ids[v] for v in reversed(ordered)]
+
+
+def test_a_decimal_field_compares_exactly_with_an_int_field(store):
+    rows = reset_bugs(store, [{"Title": "x", "EstHrs": Decimal(v), "PctComplete": 3, "ProjId": FAMILY_ALBUM}
+                              for v in ("3.0000000000000000000000001", "3")])
+    above = rows[0]["BugId"]
+    fields = (f'<Conditions xmlns:xsi="{ref.XSI}" Operation="opGT">'
+              f'<Items Type="tField"><Value>EstHrs</Value></Items>'
+              f'<Items Type="tField"><Value>PctComplete</Value></Items></Conditions>')
+    assert _ids(store, fields) == [above]
+    assert _ids(store, fields.replace("opGT", "opLT").replace(">EstHrs<", ">X<").replace(
+        ">PctComplete<", ">EstHrs<").replace(">X<", ">PctComplete<")) == [above]

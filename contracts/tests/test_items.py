@@ -387,6 +387,28 @@ def test_titles_are_double_encoded_on_output(qac):
     assert "Fish &amp;amp; Chips &amp;#60;b&amp;#62;" in raw
 
 
+@pytest.mark.writes
+@pytest.mark.parametrize("sent, kept", [
+    ("12345678901234567890.5", "12345678901234567890.5"),
+    ("7.9228162514264337593543950335", "7.9228162514264337593543950335"),
+    ("0.00000000000000000000000000005", "0.0000000000000000000000000001"),
+])
+def test_decimals_keep_what_a_dotnet_decimal_holds(qac, sent, kept):
+    """[INFERRED] A decimal member is a .NET decimal kept as such: 29 significant digits and 28
+    places survive a round trip (a double would keep about 16), and digits beyond are rounded as
+    XmlConvert.ToDecimal rounds them, a half away from zero. Compared by value, so a real
+    instance whose column keeps trailing zeros passes; one whose column has fewer places fails
+    here, and that settles it."""
+    if members(qac, "Bug").get("EstHrs") != "decimal":
+        pytest.skip("the served Bug has no decimal EstHrs")
+    bug = qac.build("Bug", Title=qac.title(f"decimal {sent}"), StatusCode=bug_status(qac), EstHrs=Decimal(0))
+    envelope = raw_request(qac, "Bugs_Add", AuthenticationData=qac.auth(), Bug=bug, SendEmailAlert="N")
+    envelope.find(f".//{{{NS}}}Bug/{{{NS}}}EstHrs").text = sent
+    bug_id = int(result_element(qac, post_tree(qac, "Bugs_Add", envelope), "Bugs_Add").text)
+    qac.track("Bugs", "BugId", bug_id)
+    assert Decimal(child_text(raw_load_bug(qac, bug_id), "EstHrs")) == Decimal(kept)
+
+
 def _post_with_empty(qac, member: str) -> requests.Response:
     bug = qac.build("Bug", Title=qac.title(f"empty {member}"), StatusCode=bug_status(qac),
                     Description="filled", PctComplete=10, EstStart=datetime.datetime(2031, 1, 2))

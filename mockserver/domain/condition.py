@@ -176,7 +176,7 @@ class _Parser:
     @staticmethod
     def comparison(op: str, field: FieldRef, const: Const):
         value = const.value
-        if not isinstance(value, Decimal):
+        if not isinstance(value, Decimal) or field.field.xsd is not Xsd.INT:
             return Comparison(op, field, const)
         if value == value.to_integral_value():
             return Comparison(op, field, Const(sql_number(value)))
@@ -326,13 +326,12 @@ class _Parser:
                     return Const(text.strip())
                 return Const(text)
             if kind is Kind.NUMBER:
-                if f.xsd is Xsd.INT:
-                    # SQL Server converts a string compared with an int column to int. A
-                    # number stays exact (see ``comparison``), once it is known to be bindable.
-                    number = parse_number(text, integer="int" if item_type == "tString" else None)
-                    sql_number(number)
-                    return Const(number)
-                return Const(sql_number(parse_number(text)))
+                # SQL Server converts a string compared with an int column to int. A number
+                # stays exact (see ``comparison``; decimals through the store's collation),
+                # once it is known to be within a float's range: SQL Server has no type for more.
+                number = parse_number(text, integer="int" if item_type == "tString" and f.xsd is Xsd.INT else None)
+                sql_number(number)
+                return Const(number)
             if kind is Kind.DATE:
                 return Const(parse_date(text))
             return Const(parse_boolean(text))

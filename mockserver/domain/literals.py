@@ -66,8 +66,8 @@ def parse_number(text: str, integer: str | None = None) -> Decimal:
 
 
 def sql_number(value: Decimal) -> int | float:
-    """How the store binds a number: integers exactly (SQLite's are 64-bit), the rest as
-    doubles, which is how decimal fields are stored."""
+    """How the store binds a number compared with an int field: integers exactly (SQLite's are
+    64-bit), wider ones as doubles (decimal fields take the exact Decimal)."""
     if value == value.to_integral_value() and abs(value) < _INT64:
         return int(value)
     as_float = float(value)

@@ -14,7 +14,13 @@ from .constants import NS
 
 
 class Xsd(str, enum.Enum):
-    """Wire types as an .asmx WSDL names them."""
+    """Wire types as an .asmx WSDL names them.
+
+    [INFERRED] ``decimal`` members hold what .NET's System.Decimal holds (29 significant digits,
+    at most 28 places), digits beyond rounded a half away from zero as .NET Framework's
+    XmlConvert.ToDecimal rounds them; the store keeps them exactly (store.values.dotnet_decimal).
+    Settled by the contract kit's test_decimals_keep_what_a_dotnet_decimal_holds.
+    """
 
     STRING = "string"
     INT = "int"

@@ -7,12 +7,21 @@ from spyne import Array, Boolean, ByteArray, ComplexModel, DateTime, Decimal, In
 from spyne.model.complex import ComplexModelMeta
 
 from ..registry import REGISTRY, NS, Xsd
+from ..store.values import decimal_text
+
+
+class _DecimalText:
+    """spyne's str_format hook (it calls ``.format(value)``): decimals without the exponent
+    str() gives 1E-30, which is no xsd:decimal, and as the text writer (render.py) writes them."""
+
+    format = staticmethod(decimal_text)
+
 
 # .NET value types are always on the wire; strings and arrays may be left out.
 _SIMPLE = {
     Xsd.STRING: Unicode(min_occurs=0, nillable=False),
     Xsd.INT: Integer32(min_occurs=1, nillable=False),
-    Xsd.DECIMAL: Decimal(min_occurs=1, nillable=False),
+    Xsd.DECIMAL: Decimal(min_occurs=1, nillable=False, str_format=_DecimalText),
     Xsd.DATETIME: DateTime(min_occurs=1, nillable=False),
     Xsd.BOOLEAN: Boolean(min_occurs=1, nillable=False),
     Xsd.BASE64_BINARY: ByteArray(min_occurs=0, nillable=False),

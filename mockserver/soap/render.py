@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from ..registry import NS, REGISTRY, ComplexType, Operation, Xsd
 from ..registry.constants import XSD, XSI
+from ..store.values import decimal_text
 from .convert import UNSET_DATE, encode_title
 from .envelope import ENVELOPE_NS, XML_DECLARATION
 
@@ -61,6 +62,8 @@ def _text(xsd: Xsd, value) -> str:
         return wire_date(value)
     if xsd is Xsd.BOOLEAN:
         return "true" if value else "false"
+    if xsd is Xsd.DECIMAL:
+        return decimal_text(value)
     return str(value)
 
 

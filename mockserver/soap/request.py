@@ -21,6 +21,7 @@ from lxml import etree
 from ..domain.errors import AuthenticationError, ValidationError, brief
 from ..registry import REGISTRY, NS, Operation, Xsd
 from ..registry.constants import XSD, XSI
+from ..store.values import dotnet_decimal
 
 INT32 = (-(2 ** 31), 2 ** 31 - 1)
 # XML Schema lexical forms (ASCII only): Python's own parsers accept more ("5_0", "1e3",
@@ -31,7 +32,6 @@ XSD_DATETIME = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?"
     r"(Z|[+-][0-9]{2}:[0-9]{2})?", re.ASCII)
 XML_SPACE = " \t\r\n"      # what XML Schema's whitespace collapse removes; not Python's str.strip()
-DOTNET_DECIMAL_MAX = Decimal("79228162514264337593543950335")
 XSI_TYPE, XSI_NIL = f"{{{XSI}}}type", f"{{{XSI}}}nil"
 
 
@@ -243,8 +243,10 @@ def _check_scalar(xsd: Xsd, text: str, path: str) -> str:
     if xsd is Xsd.DECIMAL:
         if not XSD_DECIMAL.fullmatch(value):
             raise ValidationError(f"{path} '{text[:100]}' is not a valid decimal.")
-        if abs(Decimal(value)) > DOTNET_DECIMAL_MAX:
-            raise ValidationError(f"{path} {shown} is out of the decimal range.")
+        try:
+            dotnet_decimal(Decimal(value))      # the store keeps what it gives: at most 28 places
+        except ValueError:
+            raise ValidationError(f"{path} {shown} is out of the decimal range.") from None
     elif xsd is Xsd.DATETIME:
         match = XSD_DATETIME.fullmatch(value)
         if match is None or not _is_calendar_date(match):

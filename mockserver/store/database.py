@@ -14,7 +14,7 @@ from ..registry import REGISTRY, Entity, Xsd
 from . import schema
 from .files import FileStore
 from .schema import insert_sql, quote, view_name
-from .values import CONVERTED, date_to_sql, from_sql, to_sql
+from .values import CONVERTED, DECIMAL_COLLATION, compare_decimals, date_to_sql, from_sql, to_sql
 
 
 FILES = "_files"       # the key of attached files' contents in a dump
@@ -23,6 +23,7 @@ FILES = "_files"       # the key of attached files' contents in a dump
 APPLICATION_ID = 0x514D434B
 # Tables every qacmock database has had, for files made before the mark.
 OUR_TABLES = {"Settings", "Users", "Projects", "Bugs"}
+_ORDER_COLLATION = {Xsd.STRING: " COLLATE NOCASE", Xsd.DECIMAL: f" COLLATE {DECIMAL_COLLATION}"}
 
 
 class StoreError(CommandFailure):
@@ -53,6 +54,7 @@ def _connect(path: str) -> sqlite3.Connection:
         except sqlite3.DatabaseError as error:
             conn.close()
             raise StoreError(f"{path} cannot be written ({error})") from None
+    conn.create_collation(DECIMAL_COLLATION, compare_decimals)
     return conn
 
 
@@ -72,6 +74,7 @@ class Store:
         # operation (a handful of statements) atomic with respect to the others.
         self.lock = threading.RLock()
         with self.db.atomic():
+            self._keep_decimals_exact()
             for statement in schema.all_ddl():
                 self.db.conn.execute(statement)
         self._stored_fields = {
@@ -81,6 +84,26 @@ class Store:
         # The columns whose SQLite form differs from the domain's (dates, decimals).
         self._converted = {e.type_name: [(f.name, f.xsd) for f in e.fields if f.xsd in CONVERTED]
                            for e in REGISTRY.entities}
+
+    def _keep_decimals_exact(self):
+        """Rebuild the REAL decimal columns of a database made by an earlier qacmock as TEXT,
+        with each value's exact text (what the double held), and their view with them."""
+        for entity in REGISTRY.entities:
+            table = self.db[entity.table]
+            if not table.exists():
+                continue
+            stale = [f for f in entity.fields if f.xsd is Xsd.DECIMAL and table.columns_dict.get(f.name) is float]
+            if not stale:
+                continue
+            key = quote(entity.id_field)
+            rows = self.db.conn.execute(
+                f"SELECT {key}, {', '.join(quote(f.name) for f in stale)} FROM {quote(entity.table)}").fetchall()
+            self.db.conn.execute(f"DROP VIEW IF EXISTS {quote(view_name(entity))}")   # the DDL makes it again
+            table.transform(types={f.name: str for f in stale})
+            self.db.conn.executemany(
+                f"UPDATE {quote(entity.table)} SET {', '.join(f'{quote(f.name)} = ?' for f in stale)} "
+                f"WHERE {key} = ?",
+                ([to_sql(Xsd.DECIMAL, from_sql(Xsd.DECIMAL, v)) for v in row[1:]] + [row[0]] for row in rows))
 
     def close(self):
         """Checkpoint the WAL into the database file, then close: the file alone is complete."""
@@ -470,7 +493,7 @@ class Store:
 
     @staticmethod
     def _order_keys(entity: Entity, order_by: list[tuple[str, bool]]) -> str:
-        keys = [f"{quote(name)}{' COLLATE NOCASE' if entity.fields_by_name[name].xsd is Xsd.STRING else ''}"
+        keys = [f"{quote(name)}{_ORDER_COLLATION.get(entity.fields_by_name[name].xsd, '')}"
                 f" {'DESC' if desc else 'ASC'}" for name, desc in order_by]
         if not any(name == entity.id_field for name, _ in order_by):
             # Ties are broken by ID so that pages never overlap or skip items.

@@ -5,7 +5,7 @@ from ..registry import REGISTRY, Derivation, Entity, Xsd
 SQL_TYPES = {
     Xsd.STRING: "TEXT",
     Xsd.INT: "INTEGER",
-    Xsd.DECIMAL: "REAL",
+    Xsd.DECIMAL: "TEXT",    # the exact value (values.decimal_text): REAL would round it to a double
     Xsd.DATETIME: "TEXT",   # ISO 8601 with milliseconds: sorts and compares as text
     Xsd.BOOLEAN: "INTEGER",
 }

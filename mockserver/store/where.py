@@ -6,6 +6,9 @@ bound parameter. SQL Server semantics kept here:
 - text compares case-insensitively (``COLLATE NOCASE``, ASCII letters), as under the
   default ``SQL_Latin1_General_CP1_CI_AS`` collation;
 - NULL never compares true, so ``<>``, NOT IN, NOT LIKE and opNOT leave NULLs out too;
+- decimals compare exactly, as SQL Server's decimal does: they are stored as their exact
+  text and compared through the DECIMAL collation (an int column meeting a decimal one is
+  cast to text for it);
 - LIKE patterns without ``[...]`` sets run as SQLite LIKE (the same ``%`` and ``_``,
   ASCII-case-insensitive); patterns with sets are rewritten to an equivalent GLOB.
 """
@@ -17,7 +20,9 @@ from .query import (
 )
 from ..registry import Xsd
 from .schema import quote
-from .values import date_to_sql
+from .values import DECIMAL_COLLATION, date_to_sql
+
+_DECIMAL = Xsd.DECIMAL
 
 
 def compile_where(node) -> tuple[str, list]:
@@ -33,15 +38,19 @@ def _compile(node, params: list) -> str:
     if isinstance(node, NullTest):
         return f"({_column(node.field)} IS {'NOT ' if node.negated else ''}NULL)"
     if isinstance(node, Comparison):
-        left = _column(node.left, collate=True)
         if isinstance(node.right, FieldRef):
-            right = _column(node.right)
+            left, right = _column(node.left), _column(node.right)
+            if _DECIMAL in (node.left.field.xsd, node.right.field.xsd):
+                left, right = _as_text(node.left, left), _as_text(node.right, right)
+                left += f" COLLATE {DECIMAL_COLLATION}"
+            elif node.left.kind is Kind.TEXT:
+                left += " COLLATE NOCASE"
         else:
-            right = "?"
-            params.append(_param(node.right))
+            left, right = _column(node.left, collate=True), "?"
+            params.append(_param(node.right, node.left))
         return f"({left} {node.op} {right})"
     if isinstance(node, Membership):
-        params.extend(_param(v) for v in node.values)
+        params.extend(_param(v, node.field) for v in node.values)
         marks = ", ".join("?" for _ in node.values)
         return f"({_column(node.field, collate=True)} {'NOT ' if node.negated else ''}IN ({marks}))"
     if isinstance(node, Match):
@@ -71,11 +80,22 @@ def _column(ref: FieldRef, collate: bool = False) -> str:
     column = quote(ref.field.name)
     if collate and ref.kind is Kind.TEXT:
         return f"{column} COLLATE NOCASE"
+    if collate and ref.field.xsd is _DECIMAL:
+        return f"{column} COLLATE {DECIMAL_COLLATION}"
     return column
 
 
-def _param(const: Const):
+def _as_text(ref: FieldRef, column: str) -> str:
+    # The collation applies only between two texts; an int column is integers.
+    return column if ref.field.xsd is _DECIMAL else f"CAST({column} AS TEXT)"
+
+
+def _param(const: Const, field: FieldRef):
     value = const.value
+    if field.field.xsd is _DECIMAL:
+        # str(), not the stored form: a constant such as 1E+999999 stays short. The
+        # collation reads both.
+        return str(value)
     if isinstance(value, bool):
         return int(value)
     if hasattr(value, "strftime"):
