@@ -74,11 +74,11 @@ def test_criteria_compare_and_sort_decimals_beyond_a_double(live):
     """Three values a double cannot tell apart, told apart by a condition and by sorting."""
     values = ["98765432109876543210.25", "98765432109876543210.75", "98765432109876543210.5"]
     ids = {v: add_bug(live.url, "1.1", v) for v in values}
-    condition = (f'<Conditions Operation="opAND">'
-                 f'<Conditions Operation="opGT"><Items Type="tField"><Value>EstHrs</Value></Items>'
-                 f'<Items Type="tConst"><Value>98765432109876543210.3</Value></Items></Conditions>'
-                 f'<Conditions Operation="opLT"><Items Type="tField"><Value>EstHrs</Value></Items>'
-                 f'<Items Type="tConst"><Value>98765432109876543211</Value></Items></Conditions></Conditions>')
+    condition = ('<Conditions Operation="opAND">'
+                 '<Conditions Operation="opGT"><Items Type="tField"><Value>EstHrs</Value></Items>'
+                 '<Items Type="tConst"><Value>98765432109876543210.3</Value></Items></Conditions>'
+                 '<Conditions Operation="opLT"><Items Type="tField"><Value>EstHrs</Value></Items>'
+                 '<Items Type="tConst"><Value>98765432109876543211</Value></Items></Conditions></Conditions>')
     body = (f'<Bugs_LoadByCriteria xmlns="{NS}">{auth_xml()}<Condition><![CDATA[{condition}]]></Condition>'
             f"<Sorting>EstHrs DESC</Sorting><PageSize>10</PageSize><PageNumber>1</PageNumber>"
             f"</Bugs_LoadByCriteria>")
