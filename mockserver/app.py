@@ -26,7 +26,8 @@ class QacMock:
     def __init__(self, db: str = ":memory:", dataset: dict | None = None, admin: bool = True,
                  admin_token: str | None = None, journal_size: int = DEFAULT_SIZE,
                  journal_bodies: bool = False, max_body: int = DEFAULT_MAX_BODY,
-                 max_attachment: int = DEFAULT_MAX_ATTACHMENT, access_log: str = "text", workers: int = 1):
+                 max_attachment: int = DEFAULT_MAX_ATTACHMENT, access_log: str = "text", workers: int = 1,
+                 strict: bool = False):
         self.dataset = dataset if dataset is not None else default_dataset()
         self.store = Store(db)
         self.snapshots = Snapshots(self.store)
@@ -37,7 +38,7 @@ class QacMock:
         self.service.max_attachment = max_attachment
         self.journal = Journal(journal_size, journal_bodies)
         self.rules = FaultRules()
-        self.soap = ControlledFront(SoapFront(build_applications(self.service), max_body),
+        self.soap = ControlledFront(SoapFront(build_applications(self.service), max_body, strict),
                                     self.journal, self.rules, access_log)
         self.admin = AdminApi(self, admin_token, workers) if admin else None
         self.max_body = max_body        # the HTTP server refuses larger bodies before reading them

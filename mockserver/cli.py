@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 
-from . import __version__
+from . import __version__, conformance_command
 from .failures import CommandFailure
 
 
@@ -87,7 +87,8 @@ def _command(args) -> int:
         return run(args.db, args.host, args.port, args.threads, workers=args.workers, admin=not args.no_admin,
             admin_token=args.admin_token, shutdown_timeout=args.shutdown_timeout,
             journal_size=args.journal_size, journal_bodies=args.journal_bodies,
-            max_body=args.max_body, max_attachment=args.max_attachment, access_log=args.access_log)
+            max_body=args.max_body, max_attachment=args.max_attachment, access_log=args.access_log,
+            strict=args.strict)
     elif args.command == "health":
         return _health(args)
     elif args.command == "seed":
@@ -102,6 +103,8 @@ def _command(args) -> int:
             return 2
         sys.stdout.write(content_digest(store) + "\n")
         store.close()
+    elif args.command == "conformance":
+        return conformance_command.run(args)
     elif args.command == "wsdl":
         from .soap.wsdl import WsdlDocument
 
@@ -168,6 +171,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, "_Options"]:
     option("--access-log", "QACMOCK_ACCESS_LOG", "text",
            "one line per SOAP call (operation, user, project, status, ms, fault): text, json or off",
            type=_lower, choices=("text", "json", "off"))
+    option("--strict", "QACMOCK_STRICT", None,
+           "answer requests the real service tolerates but the contract does not describe (members "
+           "out of order, dates with offsets, ...) with a fault naming the rule; see "
+           "'qacmock conformance rules'", switch=True)
     option("--shutdown-timeout", "QACMOCK_SHUTDOWN_TIMEOUT", "10",
            "on SIGTERM, seconds to let calls in flight finish", type=_seconds)
     option("--log-level", "QACMOCK_LOG_LEVEL", "info", "debug, info, warning or error",
@@ -215,6 +222,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, "_Options"]:
                            "contract-kit run (recorded with --record DIR) exercises it")
     operations.add_argument("--kit-record", metavar="DIR", action="append",
                             help="a directory 'qacmock contracts run --record' wrote (repeat for several runs)")
+    conformance_command.add_parser(commands)
     commands.add_parser("contracts", add_help=False,
                         help="the contract kit: 'contracts run --url URL' tests an endpoint, "
                              "'contracts diff A B' compares two recordings (see 'qacmock contracts -h')")

@@ -29,12 +29,18 @@
     GET    /__admin/preferences               {"restricted_extensions": [...], "restricted_entities": [...]}
     PUT    /__admin/preferences               set either list: what Preferences_Is*Restricted
                                               answer true for (nothing by default)
+    GET    /__admin/conformance               how the requests so far deviate from the contract: counts
+                                              per rule (and operation), the newest findings with
+                                              evidence; filters (comma-separated lists): operation,
+                                              severity (refused, tolerated, note), rule; and limit
+    GET    /__admin/conformance/rules         every rule: id, severity, title, reference
+    DELETE /__admin/conformance               forget every finding
     GET    /__admin/faults                    the fault-injection rules
     POST   /__admin/faults                    add a rule (see mockserver/control/injection.py)
     DELETE /__admin/faults                    delete every rule
     DELETE /__admin/faults/<id>
 
-Reset also clears the journal and the fault rules, and with {"clock": true} releases the clock;
+Reset also clears the journal, the conformance findings and the fault rules, and with {"clock": true} releases the clock;
 restoring a snapshot changes data only.
 With a token configured, every call needs ``Authorization: Bearer <token>``.
 """
@@ -51,6 +57,8 @@ from .. import QACOMPLETE_VERSION, __version__
 from ..domain import clock
 from ..registry import REGISTRY
 from ..seed import build, check
+from ..soap.findings import RULES
+from .conformance import Query
 from .injection import RuleError
 from .journal import Filter
 from .snapshots import STARTED
@@ -107,10 +115,11 @@ class AdminApi:
             self.mock.snapshots.restore(STARTED)
             self.mock.rules.clear()
             self.mock.journal.clear()
+            self.mock.soap.conformance.clear()
             if options.get("clock"):
                 clock.release()
             return "200 OK", {"status": "reset"}
-        if parts[:1] in (["journal"], ["faults"], ["snapshots"], ["clock"]) and self.workers > 1:
+        if parts[:1] in (["journal"], ["faults"], ["snapshots"], ["clock"], ["conformance"]) and self.workers > 1:
             # Each worker process holds its own; an answer from one of them would mislead.
             raise AdminError("409 Conflict", f"/__admin/{parts[0]} is not available with {self.workers} "
                                              f"worker processes: each keeps its own; serve with one worker")
@@ -118,6 +127,8 @@ class AdminApi:
             return self._journal(method, parts[1:], environ)
         if parts[:1] == ["faults"]:
             return self._faults(method, parts[1:], environ)
+        if parts[:1] == ["conformance"]:
+            return self._conformance(method, parts[1:], environ)
         if parts == ["logs"]:
             return self._logs(method, environ)
         if parts == ["preferences"]:
@@ -175,6 +186,23 @@ class AdminApi:
             except ValueError as error:
                 raise AdminError("400 Bad Request", str(error)) from None
             return "200 OK", journal.settings()
+        raise self._no_endpoint(method, environ)
+
+    def _conformance(self, method: str, rest: list[str], environ):
+        conformance = self.mock.soap.conformance
+        if rest == [] and method == "GET":
+            query = self._query(environ, ("operation", "severity", "rule", "limit"))
+            try:
+                where = Query.parse(query.get("operation"), query.get("severity"), query.get("rule"))
+            except ValueError as error:
+                raise AdminError("400 Bad Request", str(error)) from None
+            return "200 OK", conformance.report(where, _count(query.get("limit"), "limit", 1))
+        if rest == ["rules"] and method == "GET":
+            return "200 OK", {"rules": [{"rule": r.id, "severity": r.severity, "title": r.title,
+                                         "reference": r.reference} for r in RULES.values()]}
+        if rest == [] and method == "DELETE":
+            conformance.clear()
+            return "200 OK", {"status": "cleared"}
         raise self._no_endpoint(method, environ)
 
     def _logs(self, method: str, environ):
@@ -247,6 +275,22 @@ class AdminApi:
             emails = store.emails(query.get("to"), query.get("subject"), query.get("operation"),
                                   _count(query.get("limit"), "limit", 1))
         return "200 OK", {"emails": emails, "count": len(emails)}
+
+    @staticmethod
+    def _query(environ, known: tuple[str, ...]) -> dict[str, str]:
+        """The query parameters, each given at most once and all known; operations checked."""
+        query: dict[str, str] = {}
+        for key, value in parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True):
+            if key not in known:
+                raise AdminError("400 Bad Request", f"unknown filter {key}; known: {', '.join(known)}")
+            if key in query:
+                raise AdminError("400 Bad Request", f"give {key} once (a comma-separated list for several)")
+            query[key] = value
+        unknown_ops = sorted(o.strip() for o in query.get("operation", "").split(",")
+                             if o.strip() and REGISTRY.operation(o.strip()) is None)
+        if unknown_ops:
+            raise AdminError("400 Bad Request", f"operation {', '.join(unknown_ops)} is not a psws.asmx operation")
+        return query
 
     def _journal_query(self, environ, known=JOURNAL_FILTERS) -> tuple[Filter, int | None]:
         query: dict[str, list[str]] = {}

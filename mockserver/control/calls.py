@@ -10,7 +10,8 @@ from http import HTTPStatus
 from ..soap.envelope import CONTENT_TYPES
 from ..soap.protocol import PARSED_ENVELOPE
 from ..soap.faults import FaultSpec
-from ..soap.wsgi import REQUEST_BODY, BadRequest, Reply, SoapCall, SoapFront
+from ..soap.wsgi import FINDINGS, REQUEST_BODY, BadRequest, Reply, SoapCall, SoapFront
+from .conformance import Conformance
 from .injection import MALFORMED_BODY, FaultRules, Rule
 from .journal import Journal, now
 
@@ -49,10 +50,12 @@ class DroppedConnection(_Disconnect):
 
 
 class ControlledFront:
-    def __init__(self, front: SoapFront, journal: Journal, rules: FaultRules, access_format: str = "text"):
+    def __init__(self, front: SoapFront, journal: Journal, rules: FaultRules, access_format: str = "text",
+                 conformance: Conformance | None = None):
         if access_format not in ACCESS_LOG_FORMATS:
             raise ValueError(f"access log format must be one of {', '.join(ACCESS_LOG_FORMATS)}")
         self.front, self.journal, self.rules = front, journal, rules
+        self.conformance = conformance if conformance is not None else Conformance()
         self.access_format = access_format
 
     def __call__(self, environ, start_response):
@@ -74,13 +77,17 @@ class ControlledFront:
             sent = reply.body[:len(reply.body) // 2]
         status = None if sent is None else int(reply.status[:3])
         fault = reply.fault
+        findings = environ.get(FINDINGS) or []
         fields = dict(time=moment, operation=operation, soap_version=version, user=user, project=project,
                       client=environ.get("REMOTE_ADDR"), duration_ms=(time.perf_counter() - started) * 1000,
                       status=status, fault=fault.text if fault else None,
                       fault_kind=None if fault is None else "client" if fault.client else "server",
-                      injected=None if rule is None else {"rule": rule.id, "action": rule.action})
-        if self.journal.enabled:
-            self.journal.record(request=environ.get(REQUEST_BODY), response=sent, **fields)
+                      injected=None if rule is None else {"rule": rule.id, "action": rule.action},
+                      findings=[f.rule for f in findings] or None)
+        entry = self.journal.record(request=environ.get(REQUEST_BODY), response=sent, **fields) \
+            if self.journal.enabled else None
+        if FINDINGS in environ:         # the envelope was read: the request was inspected
+            self.conformance.record(operation, findings, moment, entry.id if entry else None)
         if len(environ.get(REQUEST_BODY) or b"") > LARGE_BODY:
             # The body, its copy for spyne and its tree are done with: drop them first.
             for key in (REQUEST_BODY, PARSED_ENVELOPE, "wsgi.input"):

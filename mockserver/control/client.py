@@ -170,6 +170,32 @@ class AdminClient:
     def clear_faults(self) -> dict:
         return self._call("DELETE", "/faults")
 
+    # -- conformance: how requests deviate from the contract -----------------------------------
+    def conformance(self, operation: str | list[str] | None = None, severity: str | list[str] | None = None,
+                    rule: str | list[str] | None = None, limit: int | None = None) -> dict:
+        """The report: counts per rule, the newest findings (see /__admin/conformance)."""
+        params = [(name, value if isinstance(value, str) else ",".join(value))
+                  for name, value in (("operation", operation), ("severity", severity), ("rule", rule))
+                  if value] + ([("limit", str(limit))] if limit is not None else [])
+        return self._call("GET", "/conformance" + ("?" + urllib.parse.urlencode(params) if params else ""))
+
+    def conformance_rules(self) -> list[dict]:
+        return self._call("GET", "/conformance/rules")["rules"]
+
+    def clear_conformance(self) -> dict:
+        return self._call("DELETE", "/conformance")
+
+    def assert_conformant(self, fail_on: str = "refused", **filters) -> dict:
+        """AssertionError listing every finding at ``fail_on`` (refused, tolerated or note) or more
+        serious since the findings were last cleared; the report otherwise."""
+        from .conformance_report import failing, render
+
+        report = self.conformance(**filters)
+        if failing(report, fail_on):
+            raise AssertionError(f"requests deviate from the QAComplete contract (failing on {fail_on}):\n"
+                                 + render(report, "text", fail_on))
+        return report
+
     def _call(self, method: str, path: str, body: dict | None = None) -> dict:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.base + path, data=data, method=method)

@@ -27,6 +27,7 @@ class Entry:
     fault: str | None           # detail/Description/@Text, or the reason of a framework fault
     fault_kind: str | None      # "client" or "server"
     injected: dict | None       # {"rule": id, "action": name} when a fault rule acted
+    findings: list | None = None    # the conformance rules the request broke (soap/findings.py)
     # As the API shows them: cut at BODY_LIMIT when recorded, so a journal of big calls keeps
     # no more than it can show.
     request: str | None = field(default=None, repr=False)
@@ -43,7 +44,7 @@ class Entry:
                 "soap_version": self.soap_version, "user": self.user, "project": self.project,
                 "client": self.client, "duration_ms": round(self.duration_ms, 3),
                 "status": self.status, "fault": self.fault, "fault_kind": self.fault_kind,
-                "injected": self.injected}
+                "injected": self.injected, "findings": self.findings}
         if self.request is not None or self.response is not None:
             data["request"], data["response"] = self.request, self.response
         return data

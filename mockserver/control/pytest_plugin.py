@@ -23,6 +23,10 @@ Fixtures:
                          ``qacmock_logs.logs()["db"]``
     ``qacmock_emails``   empties the outbox before the test and returns the client, for
                          ``qacmock_emails.assert_emailed(to="ada@example.com", subject="updated")``
+    ``qacmock_conformance``  forgets the conformance findings before the test; after it, fails
+                         the test when a request the test made would be refused by the real
+                         service, and lists the tolerated deviations and notes as a warning
+                         (``qacmock_conformance.assert_conformant("tolerated")`` is stricter)
 """
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass
 
 import pytest
@@ -159,6 +164,24 @@ def qacmock_logs(qacmock_admin) -> AdminClient:
 def qacmock_emails(qacmock_admin) -> AdminClient:
     qacmock_admin.clear_emails()
     return qacmock_admin
+
+
+class QacmockConformanceWarning(UserWarning):
+    """A request deviated from the QAComplete contract in a way the real service tolerates."""
+
+
+@pytest.fixture
+def qacmock_conformance(qacmock_admin):
+    qacmock_admin.clear_conformance()
+    yield qacmock_admin
+    from .conformance_report import render
+
+    report = qacmock_admin.conformance()
+    if report["by_severity"]["refused"]:
+        pytest.fail("requests the real QAComplete would refuse:\n" + render(report, "text"), pytrace=False)
+    if report["findings_total"]:
+        warnings.warn(QacmockConformanceWarning("requests deviate from the contract:\n" + render(report, "text")),
+                      stacklevel=1)
 
 
 @pytest.fixture

@@ -11,11 +11,13 @@ from urllib.parse import parse_qsl
 from lxml import etree
 from spyne.server.wsgi import WsgiApplication
 
-from ..domain.errors import QacError
+from ..domain.errors import QacError, ValidationError
 from ..registry import REGISTRY, NS, Operation
 from .discovery import disco_document, help_page
 from .envelope import CONTENT_TYPES, ENVELOPE_NS
 from .faults import FaultSpec, fault_bytes, internal_fault
+from .findings import NOTE
+from .inspection import Inspection
 from .protocol import FAULT_SPEC, PARSED_ENVELOPE
 from .request import check_operation_element
 from .wsdl import WsdlDocument
@@ -28,6 +30,7 @@ DEFAULT_MAX_BODY = 10 * 1024 * 1024
 REQUEST_BODY = "qacmock.request_body"     # the bytes read, for the journal
 # Set by the HTTP server when a chunked body passed the limit and was cut off unread.
 CHUNKED_OVER_LIMIT = "qacmock.chunked_over_limit"
+FINDINGS = "qacmock.findings"             # how the request deviates from the contract (findings.py)
 
 
 # Far beyond what any client sends (a thousand-task plan import is some 20,000 elements; no
@@ -145,10 +148,13 @@ def _routed_operation(environ, version: str, params: dict, element) -> Operation
 
 
 class SoapFront:
-    def __init__(self, applications: dict, max_body: int = DEFAULT_MAX_BODY):
+    def __init__(self, applications: dict, max_body: int = DEFAULT_MAX_BODY, strict: bool = False):
         self.spyne = {version: WsgiApplication(app) for version, app in applications.items()}
         self.wsdl = WsdlDocument()
         self.max_body = max_body
+        # Strict: a request the real service would tolerate but the contract does not describe
+        # is answered with a fault naming the rule, for client libraries that want to be exact.
+        self.strict = strict
 
     def handles(self, path: str) -> bool:
         return path.lower() in ENDPOINTS
@@ -223,12 +229,20 @@ class SoapFront:
                 f"(SOAP 1.1) or application/soap+xml (SOAP 1.2)."), status="415 Unsupported Media Type")
         body = self._read_body(environ, version)
         root = self._parse(body, version)
+        # Read before anything below trims the tree; the answer does not depend on it.
+        findings = environ[FINDINGS] = Inspection(environ, version, params).envelope(root)
         op_element = self._operation_element(root, version)
         op = _routed_operation(environ, version, params, op_element)
         try:
             check_operation_element(op, op_element)
         except QacError as error:
             raise BadRequest(FaultSpec.from_error(error), version, operation=op.name) from None
+        if self.strict:
+            deviation = next((f for f in findings if f.severity != NOTE), None)
+            if deviation is not None:
+                raise BadRequest(FaultSpec.from_error(ValidationError(
+                    f"Strict mode: {deviation.message()}. qacmock serve --strict refuses what the contract "
+                    f"does not describe.")), version, operation=op.name)
         environ[PARSED_ENVELOPE] = root
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
