@@ -265,9 +265,12 @@ class Inspection:
         if not text and in_object:
             self.add("empty-element", path, _snippet(el))
         limit = getattr(decl, "max_length", None)
-        if limit is not None and len(text) > limit:
+        # A credential too long is a wrong credential: the authentication fault says so.
+        if limit is not None and len(text) > limit and "/AuthenticationData/" not in path:
             self.add("max-length", path, _snippet(el), f"{len(text)} characters; the maximum is {limit}")
-        if getattr(decl, "double_encoded", False) and any(code in text for code in PRE_ENCODED):
+        # Read-only names (FullReleaseName...) sent back from a Load are ignored, encoded or not.
+        writable = getattr(decl, "derived", None) is None and getattr(decl, "auto", None) is None
+        if writable and getattr(decl, "double_encoded", False) and any(code in text for code in PRE_ENCODED):
             self.add("title-pre-encoded", path, _snippet(el))
 
     def _scalar(self, xsd: Xsd, text: str, el, path: str, decl):

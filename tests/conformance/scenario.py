@@ -97,6 +97,7 @@ class Run:
     ci: CiSetup
     report: dict
     output: str
+    conformance: dict | None = None     # what GET /__admin/conformance said of the client's requests
 
     def step(self, name: str) -> dict:
         entry = self.report.get(name)

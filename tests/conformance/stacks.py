@@ -47,9 +47,22 @@ class Stack:
     build: Callable[[Path, str], list[str]]
     # (SOAP version, step) -> why this stack cannot do it (a client-side limitation).
     limitations: dict = field(default_factory=dict)
+    # SOAP version -> {conformance rule: why the stack's requests break it}, as docs/conformance.md lists them.
+    findings: dict = field(default_factory=dict)
 
     def missing(self) -> list[str]:
         return [need.install for need in self.needs if not need.check()]
+
+
+def both(findings: dict) -> dict:
+    """The same findings in SOAP 1.1 and 1.2."""
+    return {"1.1": findings, "1.2": findings}
+
+
+# What every stack's round trip sends back: Load returns an item's empty strings and empty
+# custom-field values as empty elements, and the client writes them back as such.
+ECHOED_EMPTY = {"empty-element": "a round trip sends back the empty strings and arrays Load returned as empty elements"}
+ECHOED_EMPTY_ARRAY = {"empty-element": "a round trip sends back the empty CustomFields array Load returned, as an empty element"}
 
 
 def _python_client(script: str):
@@ -63,9 +76,10 @@ ZEEP_12_DETAIL = ("zeep reads a SOAP 1.2 fault's detail only as soap12:Detail; .
                   "out of reach")
 ZEEP = Stack("zeep", ("1.1", "1.2"), (python_module("zeep", "pip install zeep"),),
              _python_client("zeep_client.py"),
-             {("1.2", step): ZEEP_12_DETAIL for step in ("release_cascade", "wrong_passcode", "delete_bug")})
+             {("1.2", step): ZEEP_12_DETAIL for step in ("release_cascade", "wrong_passcode", "delete_bug")},
+             both(ECHOED_EMPTY_ARRAY))
 SUDS = Stack("suds", ("1.1",), (python_module("suds", "pip install suds-community"),),
-             _python_client("suds_client.py"))
+             _python_client("suds_client.py"), findings={"1.1": ECHOED_EMPTY_ARRAY})
 
 # Each other stack is declared beside its client, in clients/<name>/stack.py, as STACK.
 OTHER_STACKS = ("php", "perl", "node", "csharp", "java", "gsoap")

@@ -6,6 +6,9 @@ from __future__ import annotations
 import os
 import subprocess
 
+import requests
+from pathlib import Path
+
 import pytest
 
 from mockserver.app import QacMock
@@ -55,11 +58,14 @@ class Runs:
             expected = expected_page(server.url, settings)
             path = self.tmp_factory.mktemp(f"{stack.name}-{version}") / "config.properties"
             write_config(path, settings)
+            # Only the client's own requests are judged, not the setup's.
+            requests.delete(server.base + "/__admin/conformance", timeout=10).raise_for_status()
             done = subprocess.run(command + [str(path)], capture_output=True, text=True,
                                   encoding="utf-8", timeout=CLIENT_TIMEOUT)
             output = f"exit {done.returncode}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+            conformance = requests.get(server.base + "/__admin/conformance", timeout=10).json()
             self.runs[key] = Run(stack.name, version, server.url, server.base, settings, expected, ci,
-                                 parse_report(done.stdout), output)
+                                 parse_report(done.stdout), output, conformance)
         return self.runs[key]
 
     def close(self):
@@ -89,3 +95,34 @@ def _cases():
 @pytest.mark.parametrize("stack, version, step", list(_cases()))
 def test_step(runs, stack, version, step):
     CHECKS[step](runs.run(stack, version))
+
+
+def _stack_versions():
+    for stack in STACKS:
+        for version in stack.versions:
+            yield pytest.param(stack, version, marks=[pytest.mark.xdist_group(f"conformance-{stack.name}")],
+                               id=f"{stack.name}-soap{version.replace('.', '')}")
+
+
+@pytest.mark.parametrize("stack, version", list(_stack_versions()))
+def test_findings(runs, stack, version):
+    """How the stack's requests deviate from the contract: exactly what its declaration and
+    docs/conformance.md say (an empty set: it sends what the contract describes)."""
+    report = runs.run(stack, version).conformance
+    found = {rule["rule"]: rule for rule in report["rules"]}
+    expected = stack.findings.get(version, {})
+    assert set(found) == set(expected), "\n".join(
+        f"{r['rule']} ({r['severity']}) ×{r['count']}: " + "; ".join(
+            f"{f['path']}: {f['message']} {f['evidence']}" for f in report["findings"] if f["rule"] == r["rule"])[:600]
+        for r in found.values())
+    assert findings_row(stack.name, version, expected) in DOC.read_text(encoding="utf-8"), \
+        f"docs/conformance.md lacks the row: {findings_row(stack.name, version, expected)}"
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "conformance.md"
+
+
+def findings_row(stack: str, version: str, expected: dict) -> str:
+    """docs/conformance.md's row for a stack and SOAP version."""
+    rules = "; ".join(f"`{rule}`: {why}" for rule, why in sorted(expected.items())) or "none"
+    return f"| {stack} | {version} | {rules} |"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...stacks import Stack, program, run_build
+from ...stacks import ECHOED_EMPTY, Stack, both, program, run_build
 
 HERE = Path(__file__).parent
 PROTOCOLS = {"1.1": ("SOAP", "Soap11"), "1.2": ("SOAP12", "Soap12")}
@@ -36,4 +36,4 @@ def build(work: Path, wsdl_url: str) -> list[str]:
 
 STACK = Stack("csharp", ("1.1", "1.2"),
               (program("mcs", "apt-get install mono-devel"), program("wsdl", "apt-get install mono-devel")),
-              build)
+              build, findings=both(ECHOED_EMPTY))

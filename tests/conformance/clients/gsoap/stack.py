@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ...stacks import Stack, program, run_build
+from ...stacks import ECHOED_EMPTY, Stack, both, program, run_build
 
 HERE = Path(__file__).parent
 IMPORT_DIR = "/usr/share/gsoap/import"       # stlvector.h, soap12.h, ... (Debian's gsoap)
@@ -24,4 +24,6 @@ def build(work: Path, wsdl_url: str) -> list[str]:
 
 STACK = Stack("gsoap", ("1.1", "1.2"),
               (program("soapcpp2", INSTALL), program("wsdl2h", INSTALL), program("g++", INSTALL)),
-              build)
+              build, findings=both({
+                  "date-with-offset": "gSOAP writes every dateTime in UTC with a Z (time_t), unset ones as "
+                                      "1970-01-01T00:00:00Z", **ECHOED_EMPTY}))

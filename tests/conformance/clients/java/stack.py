@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...stacks import Need, Stack, program, run_build
+from ...stacks import ECHOED_EMPTY, Need, Stack, both, program, run_build
 
 HERE = Path(__file__).parent
 # Debian's jaxws-rt.jar names the rest of the runtime (jaxb, saaj, stax…) in its manifest's Class-Path.
@@ -36,4 +36,7 @@ STACK = Stack("java", ("1.1", "1.2"),
                program("javac", "apt-get install default-jdk-headless"),
                Need(JAXWS_RT.exists, "apt-get install libjaxws-java")),
               build,
-              {("1.2", step): _NO_SOAP12_DETAIL for step in ("release_cascade", "wrong_passcode", "delete_bug")})
+              {("1.2", step): _NO_SOAP12_DETAIL for step in ("release_cascade", "wrong_passcode", "delete_bug")},
+              both({"missing-value-member": "wsimport's classes hold value members as Integer, BigDecimal and "
+                                            "XMLGregorianCalendar: the ones an Add leaves null are left out",
+                    **ECHOED_EMPTY}))

@@ -2,7 +2,7 @@
 import subprocess
 from pathlib import Path
 
-from ...stacks import Need, Stack, program
+from ...stacks import ECHOED_EMPTY, Need, Stack, both, program
 
 CLIENT = Path(__file__).parent / "client.php"
 INSTALL = "apt-get install php-cli php-soap"
@@ -21,4 +21,5 @@ def build(work: Path, wsdl_url: str) -> list[str]:
     return ["php", str(CLIENT)]
 
 
-STACK = Stack("php", ("1.1", "1.2"), (program("php", INSTALL), Need(_soap_loaded, INSTALL)), build)
+STACK = Stack("php", ("1.1", "1.2"), (program("php", INSTALL), Need(_soap_loaded, INSTALL)), build,
+              findings=both(ECHOED_EMPTY))
