@@ -44,7 +44,7 @@ OPTIONS = {
     "--journal-bodies": "QACMOCK_JOURNAL_BODIES", "--max-body": "QACMOCK_MAX_BODY",
     "--max-attachment": "QACMOCK_MAX_ATTACHMENT",
     "--access-log": "QACMOCK_ACCESS_LOG", "--shutdown-timeout": "QACMOCK_SHUTDOWN_TIMEOUT",
-    "--log-level": "QACMOCK_LOG_LEVEL", "--workers": "QACMOCK_WORKERS",
+    "--log-level": "QACMOCK_LOG_LEVEL", "--workers": "QACMOCK_WORKERS", "--strict": "QACMOCK_STRICT",
 }
 ACCESS_KEYS = ["op", "soap", "user", "project", "status", "ms", "fault", "injected"]
 GET_VERSION = f'<GetVersion xmlns="{NS}"/>'

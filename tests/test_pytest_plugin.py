@@ -141,7 +141,7 @@ NIGHTLY_JOB = textwrap.dedent('''
 
 
 @pytest.mark.parametrize("fixture, preamble", [("qacmock_emails", NIGHTLY_JOB), ("qacmock_clock", ""),
-                                               ("qacmock_logs", "")])
+                                               ("qacmock_logs", ""), ("qacmock_conformance", "")])
 def test_the_readme_examples_run_in_a_user_suite(tmp_path, fixture, preamble):
     """README's example of each fixture, pasted into a user's suite as it stands."""
     import re

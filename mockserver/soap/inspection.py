@@ -8,6 +8,7 @@ and member order, namespaces, presence, xsi attributes, lexical forms and the do
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from xml.sax.saxutils import escape
 
@@ -51,17 +52,42 @@ def _elements(el):
     return [child for child in el if isinstance(child.tag, str)]
 
 
+_XSD_BY_NAME = {x.value: x for x in Xsd}
+
+
 def _xsd(type_name: str) -> Xsd | None:
-    try:
-        return Xsd(type_name)
-    except ValueError:
-        return None
+    return _XSD_BY_NAME.get(type_name)
 
 
-def _members(type_name: str) -> list[tuple[str, str, object]]:
-    """(name, type name, declaration) of a complex type's members, in wire order."""
-    return [(f.name, f.xsd.value if isinstance(f.xsd, Xsd) else f.xsd, f)
-            for f in REGISTRY.complex_type(type_name).fields]
+@lru_cache(maxsize=None)
+def _members(type_name: str) -> dict[str, tuple[int, str, object]]:
+    """A complex type's members: name -> (position, type name, declaration), in wire order."""
+    return {f.name: (i, f.xsd.value if isinstance(f.xsd, Xsd) else f.xsd, f)
+            for i, f in enumerate(REGISTRY.complex_type(type_name).fields)}
+
+
+@lru_cache(maxsize=None)
+def _value_members(type_name: str) -> tuple[str, ...]:
+    """The int, decimal, dateTime and boolean members: minOccurs="1" in the WSDL."""
+    return tuple(name for name, (_, member_type, _) in _members(type_name).items()
+                 if (xsd := _xsd(member_type)) is not None and xsd.is_value_type)
+
+
+@lru_cache(maxsize=None)
+def _params(operation: str) -> dict[str, tuple[int, str, object]]:
+    """An operation's parameters, as ``_members`` gives a type's."""
+    return {p.name: (i, p.type, p) for i, p in enumerate(REGISTRY.operation(operation).params)}
+
+
+def _operation_name(root) -> str | None:
+    """The operation the Body names, in either SOAP version's envelope: findings name it."""
+    for env_ns in ENVELOPE_NS.values():
+        body = root.find(f"{{{env_ns}}}Body")
+        children = _elements(body) if body is not None else []
+        if children and etree.QName(children[0]).namespace == NS:
+            op = REGISTRY.operation(etree.QName(children[0]).localname)
+            return op.name if op else None
+    return None
 
 
 class Inspection:
@@ -83,6 +109,7 @@ class Inspection:
         return self.findings
 
     def _envelope(self, root):
+        self.operation = _operation_name(root)
         self._charset(root)
         env_ns = ENVELOPE_NS[self.version]
         other = _OTHER_VERSION[self.version]
@@ -103,7 +130,6 @@ class Inspection:
             rule = "unknown-operation" if op is None else "operation-namespace"
             self.add(rule, "Body", _snippet(element))
             return
-        self.operation = op.name
         self._action(op)
         self._operation(op, element)
 
@@ -138,8 +164,7 @@ class Inspection:
 
     # -- the operation and its values --------------------------------------------------------
     def _operation(self, op: Operation, element):
-        members = [(p.name, p.type, p) for p in op.params]
-        present = self._sequence(element, op.name, members)
+        present = self._sequence(element, op.name, _params(op.name))
         for p in op.params:
             if p.name in present:
                 continue
@@ -149,10 +174,9 @@ class Inspection:
             elif p.required:
                 self.add("missing-required-parameter", op.name, _snippet(element), f"<{p.name}> is missing")
 
-    def _sequence(self, element, path: str, members: list, credentials: bool = False) -> set[str]:
-        """Check the children of ``element`` against ``members`` (an xsd:sequence); each known
-        one is checked in turn. The names present."""
-        declared = {name: (i, type_name, decl) for i, (name, type_name, decl) in enumerate(members)}
+    def _sequence(self, element, path: str, declared: dict, credentials: bool = False) -> set[str]:
+        """Check the children of ``element`` against ``declared`` (an xsd:sequence, as ``_members``
+        gives it); each known one is checked in turn. The names present."""
         present, last = set(), None
         for child in _elements(element):
             q = etree.QName(child)
@@ -229,8 +253,7 @@ class Inspection:
         present = self._sequence(el, path, _members(type_name), credentials=type_name == "AuthenticationData")
         if type_name == "AuthenticationData":
             return self._credentials(el, path, present)
-        missing = [name for name, member_type, _ in _members(type_name)
-                   if name not in present and (xsd := _xsd(member_type)) is not None and xsd.is_value_type]
+        missing = [name for name in _value_members(type_name) if name not in present]
         if missing:
             self.add("missing-value-member", path, _snippet(el),
                      f"<{type_name}> leaves out {', '.join(missing)}, read as 0, 0001-01-01 or false")
