@@ -20,6 +20,7 @@ from lxml import etree
 
 from mockserver.app import QacMock
 from mockserver.registry import REGISTRY, Xsd
+from mockserver.soap.findings import RULES
 
 from .conftest import LiveServer
 from .helpers import NS, auth_xml, envelope, fault_text, post_raw
@@ -154,6 +155,10 @@ def test_no_mutated_request_reaches_an_internal_error(fuzzed_server, version, da
         assert "(reference " not in text, (text, body[:3000])
     tracebacks = [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
     assert not tracebacks, (tracebacks[0].getMessage(), body[:3000])
+    # The conformance inspection agrees with the answer: what it calls refused is refused.
+    entry = requests.get(fuzzed_server.base + "/__admin/journal", params={"limit": 1}, timeout=30).json()["entries"][-1]
+    refused = [rule for rule in entry["findings"] or () if RULES[rule].severity == "refused"]
+    assert not (refused and response.status_code == 200), (refused, body[:3000])
 
 
 def test_the_fuzzed_database_is_intact_and_still_answers(fuzzed_server):
