@@ -12,6 +12,7 @@ from .domain.service import QacService
 from .seed import build, default_dataset
 from .soap.service import build_applications
 from .domain.owned_items import DEFAULT_MAX_ATTACHMENT
+from .soap.direct import DirectCalls
 from .soap.wsgi import DEFAULT_MAX_BODY, SoapFront
 from .store import Store
 
@@ -27,7 +28,7 @@ class QacMock:
                  admin_token: str | None = None, journal_size: int = DEFAULT_SIZE,
                  journal_bodies: bool = False, max_body: int = DEFAULT_MAX_BODY,
                  max_attachment: int = DEFAULT_MAX_ATTACHMENT, access_log: str = "text", workers: int = 1,
-                 strict: bool = False):
+                 strict: bool = False, direct: bool = True):
         self.dataset = dataset if dataset is not None else default_dataset()
         self.store = Store(db)
         self.snapshots = Snapshots(self.store)
@@ -38,8 +39,10 @@ class QacMock:
         self.service.max_attachment = max_attachment
         self.journal = Journal(journal_size, journal_bodies)
         self.rules = FaultRules()
-        self.soap = ControlledFront(SoapFront(build_applications(self.service), max_body, strict),
-                                    self.journal, self.rules, access_log)
+        # direct=False sends every call through spyne: what tests/test_direct.py compares with.
+        front = SoapFront(build_applications(self.service), max_body, strict,
+                          DirectCalls(self.service) if direct else None)
+        self.soap = ControlledFront(front, self.journal, self.rules, access_log)
         self.admin = AdminApi(self, admin_token, workers) if admin else None
         self.max_body = max_body        # the HTTP server refuses larger bodies before reading them
 

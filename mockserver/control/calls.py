@@ -10,7 +10,7 @@ from http import HTTPStatus
 from ..soap.envelope import CONTENT_TYPES
 from ..soap.protocol import PARSED_ENVELOPE
 from ..soap.faults import FaultSpec
-from ..soap.wsgi import FINDINGS, REQUEST_BODY, BadRequest, Reply, SoapCall, SoapFront
+from ..soap.wsgi import FINDINGS, OPERATION_ELEMENT, REQUEST_BODY, BadRequest, Reply, SoapCall, SoapFront
 from .conformance import Conformance
 from .injection import MALFORMED_BODY, FaultRules, Rule
 from .journal import Journal, now
@@ -90,7 +90,7 @@ class ControlledFront:
             self.conformance.record(operation, findings, moment, entry.id if entry else None)
         if len(environ.get(REQUEST_BODY) or b"") > LARGE_BODY:
             # The body, its copy for spyne and its tree are done with: drop them first.
-            for key in (REQUEST_BODY, PARSED_ENVELOPE, "wsgi.input"):
+            for key in (REQUEST_BODY, PARSED_ENVELOPE, OPERATION_ELEMENT, "wsgi.input"):
                 environ.pop(key, None)
             give_back_memory()
         if self.access_format != "off" and access_log.isEnabledFor(logging.INFO):

@@ -15,6 +15,7 @@ from ..domain.errors import QacError, ValidationError
 from ..registry import REGISTRY, NS, Operation
 from .discovery import disco_document, help_page
 from .envelope import CONTENT_TYPES, ENVELOPE_NS
+from .direct import DirectCalls
 from .faults import FaultSpec, fault_bytes, internal_fault
 from .findings import NOTE
 from .inspection import Inspection
@@ -31,6 +32,7 @@ REQUEST_BODY = "qacmock.request_body"     # the bytes read, for the journal
 # Set by the HTTP server when a chunked body passed the limit and was cut off unread.
 CHUNKED_OVER_LIMIT = "qacmock.chunked_over_limit"
 FINDINGS = "qacmock.findings"             # how the request deviates from the contract (findings.py)
+OPERATION_ELEMENT = "qacmock.operation"   # the vetted operation element, for direct.py
 
 
 # Far beyond what any client sends (a thousand-task plan import is some 20,000 elements; no
@@ -148,8 +150,10 @@ def _routed_operation(environ, version: str, params: dict, element) -> Operation
 
 
 class SoapFront:
-    def __init__(self, applications: dict, max_body: int = DEFAULT_MAX_BODY, strict: bool = False):
+    def __init__(self, applications: dict, max_body: int = DEFAULT_MAX_BODY, strict: bool = False,
+                 direct: DirectCalls | None = None):
         self.spyne = {version: WsgiApplication(app) for version, app in applications.items()}
+        self.direct = direct            # None: every call through spyne
         self.wsdl = WsdlDocument()
         self.max_body = max_body
         # Strict: a request the real service would tolerate but the contract does not describe
@@ -182,7 +186,13 @@ class SoapFront:
         return SoapCall(version, op_name, *_caller(op_element))
 
     def execute(self, environ, call: SoapCall) -> Reply:
-        """Run a vetted call through spyne; the whole response, kept for the journal."""
+        """Run a vetted call (directly, or through spyne); the whole response, kept for the journal."""
+        element = environ.get(OPERATION_ELEMENT)
+        if self.direct is not None and element is not None:
+            answered = self.direct.answer(REGISTRY.operation(call.operation), element, call.version)
+            if answered is not None:
+                status, body, spec = answered
+                return Reply(status, DirectCalls.headers(call.version, body), body, spec)
         reply: list = []
 
         def start_response(status, headers, exc_info=None):
@@ -244,6 +254,7 @@ class SoapFront:
                     f"Strict mode: {deviation.message()}. qacmock serve --strict refuses what the contract "
                     f"does not describe.")), version, operation=op.name)
         environ[PARSED_ENVELOPE] = root
+        environ[OPERATION_ELEMENT] = op_element
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         return version, op.name, op_element
