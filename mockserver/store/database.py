@@ -73,7 +73,9 @@ class Store:
         # One connection serves every request thread; the lock makes each domain
         # operation (a handful of statements) atomic with respect to the others.
         self.lock = threading.RLock()
-        with self.db.atomic():
+        # BEGIN IMMEDIATE: workers opening one file together wait for each other's schema
+        # statements (a deferred transaction upgrading to write would fail at once, locked).
+        with self.transaction():
             self._keep_decimals_exact()
             for statement in schema.all_ddl():
                 self.db.conn.execute(statement)
@@ -81,6 +83,8 @@ class Store:
             e.type_name: [f for f in e.fields if f.stored and not f.xsd.is_array]
             for e in REGISTRY.entities
         }
+        self._directory_cache: dict = {}
+        self._directory_seen: int | None = None
         # The columns whose SQLite form differs from the domain's (dates, decimals).
         self._converted = {e.type_name: [(f.name, f.xsd) for f in e.fields if f.xsd in CONVERTED]
                            for e in REGISTRY.entities}
@@ -115,9 +119,10 @@ class Store:
 
     # -- whole-database views: export, import, digest -----------------------------
     def tables(self) -> list[str]:
+        """The tables of the data: SQLite's own and the directory's version counter left out."""
         return [r["name"] for r in self._rows(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "ORDER BY name")]
+            "AND name <> ? ORDER BY name", (schema.DIRECTORY_VERSION,))]
 
     def dump(self) -> dict[str, list[dict]]:
         """Every row of every table, in key order, and under FILES the attached files' contents
@@ -171,7 +176,31 @@ class Store:
     def restore_snapshot(self, copy: sqlite3.Connection):
         """Make the database what ``copy`` holds; requests wait for it, none sees a mix."""
         with self.lock:
+            before = self._directory_version()
             copy.backup(self.db.conn)
+            self._move_directory_version_past(before)
+
+    # -- the directory: cached reads ---------------------------------------------
+    def _directory_version(self) -> int:
+        return self.db.conn.execute(f"SELECT Version FROM {schema.DIRECTORY_VERSION}").fetchone()[0]
+
+    def _move_directory_version_past(self, before: int):
+        """After a restore the counter may be back at a value a cache (of this process or another
+        worker's) has seen with other contents: move it past both."""
+        with self.transaction():
+            self.db.conn.execute(f"UPDATE {schema.DIRECTORY_VERSION} SET Version = MAX(Version, ?) + 1", (before,))
+
+    def _directory(self, key: tuple, read):
+        """``read()``, or what it gave while the directory tables have not changed since. Every
+        directory read saved is a query: authentication alone made five per call."""
+        with self.lock:
+            version = self._directory_version()
+            if version != self._directory_seen:
+                self._directory_cache.clear()
+                self._directory_seen = version
+            if key not in self._directory_cache:
+                self._directory_cache[key] = read()
+            return self._directory_cache[key]
 
     def analyze(self):
         """Refresh the planner's statistics; worth it after loading many items at once."""
@@ -208,7 +237,7 @@ class Store:
 
     # -- settings ------------------------------------------------------------
     def setting(self, key: str, default: str | None = None) -> str | None:
-        row = self._one("SELECT Value FROM Settings WHERE Key = ?", (key,))
+        row = self._directory(("setting", key), lambda: self._one("SELECT Value FROM Settings WHERE Key = ?", (key,)))
         return row["Value"] if row else default
 
     def set_setting(self, key: str, value: str):
@@ -223,7 +252,8 @@ class Store:
             self.db[table].insert_all(rows)
 
     def user(self, user_id: int) -> dict | None:
-        return self._one("SELECT * FROM Users WHERE UserId = ?", (user_id,))
+        row = self._directory(("user", user_id), lambda: self._one("SELECT * FROM Users WHERE UserId = ?", (user_id,)))
+        return dict(row) if row else None
 
     def security_groups(self) -> list[dict]:
         return self._rows("SELECT GroupId, GroupName FROM SecurityGroups ORDER BY GroupName COLLATE NOCASE")
@@ -255,26 +285,28 @@ class Store:
         self.db.conn.execute("UPDATE Users SET LastProjId = ? WHERE UserId = ?", (proj_id, user_id))
 
     def project(self, proj_id: int) -> dict | None:
-        return self._one(
+        row = self._directory(("project", proj_id), lambda: self._one(
             "SELECT p.ProjId, p.ProjName, p.DeptId, d.DeptName FROM Projects p "
-            "JOIN Departments d ON d.DeptId = p.DeptId WHERE p.ProjId = ?", (proj_id,))
+            "JOIN Departments d ON d.DeptId = p.DeptId WHERE p.ProjId = ?", (proj_id,)))
+        return dict(row) if row else None
 
     def member_projects(self, user_id: int) -> list[dict]:
-        return self._rows(
+        rows = self._directory(("member_projects", user_id), lambda: self._rows(
             "SELECT p.DeptId, d.DeptName, p.ProjId, p.ProjName FROM ProjectMembers m "
             "JOIN Projects p ON p.ProjId = m.ProjId JOIN Departments d ON d.DeptId = p.DeptId "
-            "WHERE m.UserId = ? ORDER BY p.ProjId", (user_id,))
+            "WHERE m.UserId = ? ORDER BY p.ProjId", (user_id,)))
+        return [dict(r) for r in rows]
 
     def project_user_ids(self, proj_id: int) -> set[int]:
         rows = self._rows("SELECT UserId FROM ProjectMembers WHERE ProjId = ?", (proj_id,))
         return {r["UserId"] for r in rows}
 
-    def rights(self, user_id: int, proj_id: int) -> set[tuple[str, str]]:
-        rows = self._rows(
-            "SELECT DISTINCT r.Area, r.Right FROM GroupRights r "
-            "JOIN GroupMembers g ON g.GroupId = r.GroupId WHERE g.UserId = ? AND r.ProjId = ?",
-            (user_id, proj_id))
-        return {(r["Area"], r["Right"]) for r in rows}
+    def rights(self, user_id: int, proj_id: int) -> frozenset[tuple[str, str]]:
+        return self._directory(("rights", user_id, proj_id), lambda: frozenset(
+            (r["Area"], r["Right"]) for r in self._rows(
+                "SELECT DISTINCT r.Area, r.Right FROM GroupRights r "
+                "JOIN GroupMembers g ON g.GroupId = r.GroupId WHERE g.UserId = ? AND r.ProjId = ?",
+                (user_id, proj_id))))
 
     def projects_with_right(self, user_id: int, area: str, right: str) -> set[int]:
         rows = self._rows(
@@ -298,9 +330,10 @@ class Store:
         return [r["FieldName"] for r in rows]
 
     def custom_field_defs(self, proj_id: int, entity_code: str) -> list[dict]:
-        return self._rows(
+        rows = self._directory(("custom_field_defs", proj_id, entity_code), lambda: self._rows(
             "SELECT rowid AS CustomFieldId, EntityCode, CustomFieldNbr, FieldName, FieldType, FieldSize, IsRequired "
-            "FROM CustomFieldDefs WHERE ProjId = ? AND EntityCode = ? ORDER BY CustomFieldNbr", (proj_id, entity_code))
+            "FROM CustomFieldDefs WHERE ProjId = ? AND EntityCode = ? ORDER BY CustomFieldNbr", (proj_id, entity_code)))
+        return [dict(r) for r in rows]
 
     def put_custom_field(self, proj_id: int, definition: dict) -> int:
         """Add or overwrite the definition at its number; its internal id."""

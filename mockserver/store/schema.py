@@ -184,8 +184,27 @@ def view_ddl(entity: Entity) -> str:
             f"SELECT {', '.join(selects)} FROM {quote(entity.table)} t{joins}")
 
 
+# What authentication, rights and custom fields are read from; the store caches those reads
+# while DIRECTORY_VERSION's counter, which triggers move on any change to these tables from any
+# connection or process, stays where it was.
+DIRECTORY_TABLES = ("Settings", "Departments", "Projects", "Users", "SecurityGroups", "GroupMembers",
+                    "ProjectMembers", "GroupRights", "ChoiceLists", "RequiredFields", "CustomFieldDefs")
+DIRECTORY_VERSION = "_DirectoryVersion"
+
+
+def directory_version_ddl() -> list[str]:
+    statements = [f"CREATE TABLE IF NOT EXISTS {DIRECTORY_VERSION} (Version INTEGER NOT NULL)",
+                  f"INSERT INTO {DIRECTORY_VERSION} SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM {DIRECTORY_VERSION})"]
+    for table in DIRECTORY_TABLES:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            statements.append(
+                f"CREATE TRIGGER IF NOT EXISTS {quote(f'_dv_{table}_{event.lower()}')} AFTER {event} ON "
+                f"{quote(table)} BEGIN UPDATE {DIRECTORY_VERSION} SET Version = Version + 1; END")
+    return statements
+
+
 def all_ddl() -> list[str]:
-    statements = [s.strip() for s in DIRECTORY_DDL.split(";") if s.strip()]
+    statements = [s.strip() for s in DIRECTORY_DDL.split(";") if s.strip()] + directory_version_ddl()
     for entity in REGISTRY.entities:
         statements.extend(table_ddl(entity))
     return statements

@@ -1,0 +1,52 @@
+"""The store caches what authentication, rights and custom fields read (issue 19); a change to
+those tables from anywhere ends the cache at once: a SOAP call, SQL on the served file from
+another program, a snapshot restored."""
+from __future__ import annotations
+
+import sqlite3
+
+import requests
+
+from .helpers import FAMILY_ALBUM, NS, auth_xml, envelope, fault_text, post_raw, start_serve, stop_serve
+
+READER = 25316
+LOAD = f'<Bugs_Load xmlns="{NS}">{auth_xml(user_id=READER)}<BugId>1</BugId></Bugs_Load>'
+RIGHT = ("DELETE FROM GroupRights WHERE ProjId = ? AND Area = 'Defects' AND Right = 'Read' "
+         "AND GroupId IN (SELECT GroupId FROM GroupMembers WHERE UserId = ?)")
+
+
+def load_as_reader(url) -> str | None:
+    """None when the reader may load the defect, else the fault's text."""
+    response = post_raw(url, envelope(LOAD), "1.1", "Bugs_Load")
+    return None if response.status_code == 200 else fault_text(response.content)
+
+
+def test_a_right_taken_away_by_another_program_applies_at_the_next_call(tmp_path):
+    db = tmp_path / "served.sqlite"
+    proc, url, _ = start_serve(tmp_path, "--db", str(db), "--access-log", "off")
+    base = url.split("/psws")[0]
+    try:
+        assert load_as_reader(url) is None
+        assert load_as_reader(url) is None                       # now from the cache
+        requests.post(base + "/__admin/snapshots", json={"name": "before"}, timeout=10).raise_for_status()
+        with sqlite3.connect(db) as other:                       # another program, on the file
+            rows = other.execute("SELECT * FROM GroupRights WHERE ProjId = ? AND Area = 'Defects' AND "
+                                 "Right = 'Read' AND GroupId IN (SELECT GroupId FROM GroupMembers WHERE "
+                                 "UserId = ?)", (FAMILY_ALBUM, READER)).fetchall()
+            assert rows
+            other.execute(RIGHT, (FAMILY_ALBUM, READER))
+        assert "lacks the Read right for Defects" in load_as_reader(url)
+        requests.post(base + "/__admin/snapshots/before/restore", timeout=10).raise_for_status()
+        with sqlite3.connect(db) as other:
+            # As many changes elsewhere as the rights lost: had the restore put the counter back,
+            # it would now read what the cache saw while the right was gone.
+            other.executemany("INSERT INTO Settings VALUES (?, 'x')", [(f"k{n}",) for n in range(len(rows))])
+        assert load_as_reader(url) is None                       # the restored right is seen
+        with sqlite3.connect(db) as other:
+            other.execute(RIGHT, (FAMILY_ALBUM, READER))
+        assert "lacks the Read right" in load_as_reader(url)
+        with sqlite3.connect(db) as other:
+            other.executemany("INSERT INTO GroupRights VALUES (?, ?, ?, ?)", rows)
+        assert load_as_reader(url) is None
+    finally:
+        stop_serve(proc)
