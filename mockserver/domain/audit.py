@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from ..registry import REGISTRY, Entity
 
@@ -52,8 +53,8 @@ def record_owned(store, entity: Entity, owner: Entity, owner_row: dict, values: 
 
 def record_changes(store, entity: Entity, item_id: int, proj_id: int, user_id: int, now: datetime,
                    existing: dict, values: dict):
-    for f in entity.fields:
-        if not f.writable or f.name not in values or f.xsd.is_array:
+    for f in _audited_fields(entity.type_name):
+        if f.name not in values:
             continue
         old, new = _comparable(existing.get(f.name)), _comparable(values.get(f.name))
         if old != new:
@@ -85,3 +86,8 @@ def text(value) -> str:
         shown = str(value)
     return shown[:VALUE_MAX]
 
+
+@lru_cache(maxsize=None)
+def _audited_fields(type_name: str) -> tuple:
+    """The fields whose changes an Update records: writable, not arrays."""
+    return tuple(f for f in REGISTRY.entity(type_name).fields if f.writable and not f.xsd.is_array)

@@ -1,6 +1,8 @@
 """Validation of item values against the registry and the project's configuration."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..registry import REGISTRY, Entity, Xsd
 from ..store import Store
 from .errors import ValidationError
@@ -13,8 +15,24 @@ def label(entity: Entity, field_name: str) -> str:
 def apply_defaults(entity: Entity, item: dict, kind: str = "add") -> dict:
     """Values the operation ``kind`` may write, as sent, unset ones at their declared default
     (Update clears to these)."""
-    return {f.name: (item.get(f.name) if item.get(f.name) is not None else f.default)
-            for f in entity.fields if f.writable_on(kind)}
+    get = item.get
+    return {name: (value if (value := get(name)) is not None else default)
+            for name, default in _writable(entity.type_name, kind)}
+
+
+@lru_cache(maxsize=None)
+def _checked(type_name: str) -> tuple:
+    """The writable fields with something to check: a length, a set, a choice list, a range or
+    a reference."""
+    return tuple(f for f in REGISTRY.entity(type_name).fields if f.writable and (
+        f.max_length is not None or f.allowed is not None or f.choice_list or f.references
+        or (f.xsd is Xsd.INT and (f.minimum is not None or f.maximum is not None))))
+
+
+@lru_cache(maxsize=None)
+def _writable(type_name: str, kind: str) -> tuple[tuple[str, object], ...]:
+    """(name, default) of the fields ``kind`` writes: the same for every call of a type."""
+    return tuple((f.name, f.default) for f in REGISTRY.entity(type_name).fields if f.writable_on(kind))
 
 
 def check_operation_minimum(entity: Entity, values: dict, kind: str):
@@ -42,8 +60,8 @@ def apply_status_effects(effects: list, values: dict, who: int, when):
 
 def validate_values(store: Store, entity: Entity, values: dict, proj_id: int):
     """Check every set writable value; canonicalises choice-list values in place."""
-    for f in entity.fields:
-        if not f.writable or f.name not in values:
+    for f in _checked(entity.type_name):
+        if f.name not in values:
             continue
         value = values.get(f.name)
         if value is None or value == "":

@@ -5,6 +5,8 @@ Values here are plain Python: None is "unset" (the SOAP layer maps 0 and
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .. import QACOMPLETE_VERSION
 from ..registry import LOGIN_ENTITY_AREAS, REGISTRY, Auto, Derivation, Entity, Operation, Right
 from ..registry.constants import MAX_PAGE_SIZE
@@ -79,7 +81,7 @@ class QacService(OwnedItems, Users, Housekeeping, CustomFields, ProjectPlanOpera
             rules.check_operation_minimum(entity, values, "add")
             owners = self._owners(caller, entity, values, right)
             self._validate(entity, values, proj_id, item_id=None)
-            for f in entity.fields:
+            for f in _server_set(entity.type_name):
                 if f.auto in (Auto.NOW, Auto.NOW_ON_ADD):
                     values[f.name] = now
                 elif f.auto in (Auto.CALLER, Auto.CALLER_ON_ADD):
@@ -278,3 +280,9 @@ class QacService(OwnedItems, Users, Housekeeping, CustomFields, ProjectPlanOpera
             elif f.derived is Derivation.CUSTOM_FIELD_VALUES:
                 value_lists.append((f.name, [f"Custom{d['CustomFieldNbr']}" for d in defs]))
         return names, value_lists
+
+
+@lru_cache(maxsize=None)
+def _server_set(type_name: str) -> tuple:
+    """The fields of a type the server sets itself (walked on every Add)."""
+    return tuple(f for f in REGISTRY.entity(type_name).fields if f.auto is not None)

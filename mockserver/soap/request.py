@@ -46,20 +46,21 @@ def _is_empty(el) -> bool:
     return len(el) == 0 and not (el.text or "")
 
 
+# Looked up per member of every request: Xsd(name) raising ValueError for complex types cost more.
+_XSD_BY_NAME = {x.value: x for x in Xsd}
+_VALUE_TYPES = frozenset(x.value for x in Xsd if x.is_value_type)
+
+
 def _declared_name(type_name: str) -> tuple[str, str]:
     """The XML Schema type a member is declared with, as (namespace, local name)."""
-    try:
-        xsd = Xsd(type_name)
-    except ValueError:
+    xsd = _XSD_BY_NAME.get(type_name)
+    if xsd is None:
         return NS, type_name
     return (NS, xsd.value) if xsd.is_array else (XSD, xsd.value)
 
 
 def _is_value_type(type_name: str) -> bool:
-    try:
-        return Xsd(type_name).is_value_type
-    except ValueError:
-        return False
+    return type_name in _VALUE_TYPES
 
 
 def _is_nil(el, type_name: str, path: str) -> bool:
@@ -134,10 +135,7 @@ def _operation_attributes(op: Operation, element):
 
 
 def _check_value(type_name: str, el, path: str):
-    try:
-        xsd = Xsd(type_name)
-    except ValueError:
-        xsd = None
+    xsd = _XSD_BY_NAME.get(type_name)
     if xsd is None and type_name.startswith("ArrayOf"):
         return _check_array(type_name[len("ArrayOf"):], el, path)
     if xsd is None:

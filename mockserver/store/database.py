@@ -83,6 +83,8 @@ class Store:
             e.type_name: [f for f in e.fields if f.stored and not f.xsd.is_array]
             for e in REGISTRY.entities
         }
+        self._insert_plans: dict = {}
+        self._update_sqls: dict = {}
         self._directory_cache: dict = {}
         self._directory_seen: int | None = None
         # The columns whose SQLite form differs from the domain's (dates, decimals).
@@ -315,19 +317,19 @@ class Store:
         return {r["ProjId"] for r in rows}
 
     def choice_list(self, proj_id: int, entity_code: str, list_name: str) -> list[str]:
-        rows = self._rows(
-            "SELECT Value FROM ChoiceLists WHERE ProjId = ? AND EntityCode = ? AND ListName = ? "
-            "ORDER BY Seq", (proj_id, entity_code, list_name))
-        return [r["Value"] for r in rows]
+        return list(self._directory(("choice_list", proj_id, entity_code, list_name), lambda: tuple(
+            r["Value"] for r in self._rows(
+                "SELECT Value FROM ChoiceLists WHERE ProjId = ? AND EntityCode = ? AND ListName = ? "
+                "ORDER BY Seq", (proj_id, entity_code, list_name)))))
 
     def required_fields(self, proj_id: int, entity_code: str) -> list[str]:
         """The project's required fields, its required custom fields (as CustomN) included."""
-        rows = self._rows(
-            "SELECT FieldName FROM RequiredFields WHERE ProjId = ? AND EntityCode = ? "
-            "UNION SELECT 'Custom' || CustomFieldNbr FROM CustomFieldDefs "
-            "WHERE ProjId = ? AND EntityCode = ? AND IsRequired = 'Y' ORDER BY 1",
-            (proj_id, entity_code, proj_id, entity_code))
-        return [r["FieldName"] for r in rows]
+        return list(self._directory(("required_fields", proj_id, entity_code), lambda: tuple(
+            r["FieldName"] for r in self._rows(
+                "SELECT FieldName FROM RequiredFields WHERE ProjId = ? AND EntityCode = ? "
+                "UNION SELECT 'Custom' || CustomFieldNbr FROM CustomFieldDefs "
+                "WHERE ProjId = ? AND EntityCode = ? AND IsRequired = 'Y' ORDER BY 1",
+                (proj_id, entity_code, proj_id, entity_code)))))
 
     def custom_field_defs(self, proj_id: int, entity_code: str) -> list[dict]:
         rows = self._directory(("custom_field_defs", proj_id, entity_code), lambda: self._rows(
@@ -440,21 +442,43 @@ class Store:
         self.db.conn.executemany(sql, map(record, rows))
 
     def insert_item(self, entity: Entity, values: dict, proj_id: int) -> int:
-        row = {f.name: to_sql(f.xsd, values.get(f.name))
-               for f in self._stored_fields[entity.type_name] if f.name != entity.id_field}
-        row["ProjId"] = proj_id
-        cursor = self.db.conn.execute(insert_sql(entity.table, list(row)), list(row.values()))
-        return cursor.lastrowid
+        sql, columns = self._insert_plan(entity)
+        get = values.get
+        row = [get(name) if xsd is None else to_sql(xsd, get(name)) for name, xsd in columns]
+        row.append(proj_id)
+        return self.db.conn.execute(sql, row).lastrowid
+
+    def _insert_plan(self, entity: Entity) -> tuple[str, tuple]:
+        """The INSERT of one item and its columns: (name, Xsd when the value needs converting)."""
+        plan = self._insert_plans.get(entity.type_name)
+        if plan is None:
+            # ProjId last, from the caller, even where the wire type declares it (Release).
+            columns = tuple((f.name, f.xsd if f.xsd in CONVERTED else None)
+                            for f in self._stored_fields[entity.type_name]
+                            if f.name not in (entity.id_field, "ProjId"))
+            plan = self._insert_plans[entity.type_name] = (
+                insert_sql(entity.table, [name for name, _ in columns] + ["ProjId"]), columns)
+        return plan
 
     def update_item(self, entity: Entity, item_id: int, values: dict):
         fields = [f for f in self._stored_fields[entity.type_name]
                   if f.name in values and f.name not in (entity.id_field, "ProjId")]
         if not fields:
             return
-        assignments = ", ".join(f"{quote(f.name)} = ?" for f in fields)
-        self.db.conn.execute(
-            f"UPDATE {quote(entity.table)} SET {assignments} WHERE {quote(entity.id_field)} = ?",
-            [to_sql(f.xsd, values[f.name]) for f in fields] + [item_id])
+        self.db.conn.execute(self._update_sql(entity, tuple(f.name for f in fields)),
+                             [to_sql(f.xsd, values[f.name]) for f in fields] + [item_id])
+
+    def _update_sql(self, entity: Entity, names: tuple[str, ...]) -> str:
+        # An Update writes the same columns call after call: the statement is kept, a few per type.
+        key = (entity.type_name, names)
+        sql = self._update_sqls.get(key)
+        if sql is None:
+            if len(self._update_sqls) > 1000:
+                self._update_sqls.clear()
+            sql = self._update_sqls[key] = (
+                f"UPDATE {quote(entity.table)} SET {', '.join(f'{quote(n)} = ?' for n in names)} "
+                f"WHERE {quote(entity.id_field)} = ?")
+        return sql
 
     def load_item(self, entity: Entity, item_id: int) -> dict | None:
         row = self._one(
