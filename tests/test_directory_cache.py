@@ -50,3 +50,14 @@ def test_a_right_taken_away_by_another_program_applies_at_the_next_call(tmp_path
         assert load_as_reader(url) is None
     finally:
         stop_serve(proc)
+
+
+def test_the_cache_stays_bounded_whatever_ids_clients_send():
+    """A UserId that names no one is cached too (as None): a client sending ever new ids must
+    not grow the cache without end."""
+    from mockserver.store.database import DIRECTORY_CACHE_SIZE, Store
+
+    store = Store()
+    for user_id in range(3 * DIRECTORY_CACHE_SIZE):
+        assert store.user(10_000_000 + user_id) is None
+    assert len(store._directory_cache) <= DIRECTORY_CACHE_SIZE + 1

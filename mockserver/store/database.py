@@ -23,6 +23,7 @@ FILES = "_files"       # the key of attached files' contents in a dump
 APPLICATION_ID = 0x514D434B
 # Tables every qacmock database has had, for files made before the mark.
 OUR_TABLES = {"Settings", "Users", "Projects", "Bugs"}
+DIRECTORY_CACHE_SIZE = 10_000
 _ORDER_COLLATION = {Xsd.STRING: " COLLATE NOCASE", Xsd.DECIMAL: f" COLLATE {DECIMAL_COLLATION}"}
 
 
@@ -197,7 +198,8 @@ class Store:
         directory read saved is a query: authentication alone made five per call."""
         with self.lock:
             version = self._directory_version()
-            if version != self._directory_seen:
+            # Keys hold ids clients send (a UserId that names no one is a key too): bounded.
+            if version != self._directory_seen or len(self._directory_cache) > DIRECTORY_CACHE_SIZE:
                 self._directory_cache.clear()
                 self._directory_seen = version
             if key not in self._directory_cache:
