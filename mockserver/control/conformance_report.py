@@ -90,8 +90,8 @@ def _junit(report: dict, fail_on: str) -> str:
         etree.SubElement(suite, "testcase", classname="qacmock.conformance", name="no deviations")
     suite.set("failures", str(failures))
     suite.set("errors", "0")
-    suite.append(etree.Element("properties"))
-    suite.insert(0, suite[-1])
-    etree.SubElement(suite[0], "property", name="requests", value=str(report["requests"]))
+    properties = etree.Element("properties")
+    etree.SubElement(properties, "property", name="requests", value=str(report["requests"]))
+    suite.insert(0, properties)
     return etree.tostring(etree.ElementTree(suite), xml_declaration=True, encoding="UTF-8",
                           pretty_print=True).decode("utf-8")
