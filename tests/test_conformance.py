@@ -266,3 +266,15 @@ def test_a_load_modify_update_round_trip_through_zeep_finds_only_the_empty_array
 
 def test_severities_are_ordered_most_serious_first():
     assert SEVERITIES == ("refused", "tolerated", "note")
+
+
+def test_a_flood_of_deviations_keeps_the_first_hundred(live, clients):
+    """20,000 unknown elements in one request: answered, and its journal entry and the report
+    keep at most 100 findings of it."""
+    tree, headers = canonical(clients["1.1"], "Bugs_Load")
+    operation = find(tree, "Bugs_Load")
+    for n in range(20_000):
+        etree.SubElement(operation, f"{{{NS}}}Unknown{n % 7}")
+    response = post(live, tree, headers)
+    assert response.status_code == 200
+    assert last_findings(live) == ["unknown-element"] * 100
