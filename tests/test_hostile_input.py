@@ -82,3 +82,17 @@ def test_hostile_input_gets_a_fault_naming_it_or_a_normal_answer(live, version, 
         assert expected in fault_text(response.content)
         assert "reference" not in fault_text(response.content)      # not an internal error
     assert not [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
+
+
+def test_a_member_given_twice_is_read_as_its_last_occurrence(live):
+    """As XmlSerializer (and spyne, before the direct path) read it: a repeated parameter or
+    member counts once, its last occurrence; so 100,000 repeats cost what one does."""
+    add = (f'<Bugs_Add xmlns="{NS}">{auth_xml()}<Bug><Title>first</Title><Title>second</Title>'
+           f'<StatusCode>Active</StatusCode></Bug><SendEmailAlert>N</SendEmailAlert></Bugs_Add>')
+    bug_id = etree.fromstring(post_raw(live.url, envelope(add), "1.1", "Bugs_Add").content).findtext(
+        f".//{{{NS}}}Bugs_AddResult")
+    load = (f'<Bugs_Load xmlns="{NS}">{auth_xml()}' + "<BugId>1</BugId>" * 100_000
+            + f"<BugId>{bug_id}</BugId></Bugs_Load>")
+    loaded = etree.fromstring(post_raw(live.url, envelope(load), "1.1", "Bugs_Load").content)
+    assert loaded.findtext(f".//{{{NS}}}Title") == "second"
+    assert loaded.findtext(f".//{{{NS}}}BugId") == bug_id

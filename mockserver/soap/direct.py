@@ -3,7 +3,8 @@
 
 spyne's deserialisation, context and serialisation were about half of a Bugs_Load (profiled in
 docs/benchmarks/breakdown.md). spyne stays the service definition, the WSDL and the path for
-what this does not cover: a base64 or string-array result, a member given twice.
+what this does not cover: a base64 or string-array result. The vetted tree holds each member
+once (request.py keeps the last of repeats, as XmlSerializer and spyne read them).
 tests/test_direct.py sends the same requests through both paths and compares the arguments the
 handler gets and the bytes of every answer.
 """
@@ -32,10 +33,6 @@ _SCALAR_RESULTS = {Xsd.INT, Xsd.STRING, Xsd.BOOLEAN, Xsd.DECIMAL, Xsd.DATETIME}
 _OK, _FAULT = "200 OK", "500 Internal Server Error"
 
 
-class Unsupported(Exception):
-    """The request holds something only spyne reads as it does (a member given twice)."""
-
-
 @lru_cache(maxsize=None)
 def covered(name: str) -> bool:
     """Whether the operation's answer can be written here: nothing, a scalar, or items."""
@@ -60,15 +57,10 @@ def read_arguments(op: Operation, element) -> dict:
     """The handler's arguments by parameter name, as spyne would give them (None when absent)."""
     params = _params(op.name)
     args = dict.fromkeys(params)
-    seen = set()
     for child in element:
-        if not isinstance(child.tag, str):
-            continue
-        name = etree.QName(child).localname
-        if name in seen:
-            raise Unsupported(name)
-        seen.add(name)
-        args[name] = _value(params[name], child)
+        if isinstance(child.tag, str):
+            name = etree.QName(child).localname
+            args[name] = _value(params[name], child)
     return args
 
 
@@ -99,12 +91,9 @@ def _object(type_name: str, el) -> SimpleNamespace:
     members = _members(type_name)
     obj = SimpleNamespace()
     for child in el:
-        if not isinstance(child.tag, str):
-            continue
-        name = etree.QName(child).localname
-        if hasattr(obj, name):
-            raise Unsupported(name)
-        setattr(obj, name, _value(members[name], child))
+        if isinstance(child.tag, str):
+            name = etree.QName(child).localname
+            setattr(obj, name, _value(members[name], child))
     return obj
 
 
@@ -132,11 +121,7 @@ class DirectCalls:
         if not covered(op.name):
             return None
         try:
-            args = read_arguments(op, element)
-        except Unsupported:
-            return None
-        try:
-            result = _returning(op, _run(self.qac, op, args))
+            result = _returning(op, _run(self.qac, op, read_arguments(op, element)))
         except QacError as error:
             spec = FaultSpec.from_error(error)
             return _FAULT, fault_bytes(version, spec), spec

@@ -91,6 +91,10 @@ def _operation_name(root) -> str | None:
     return None
 
 
+class _Enough(Exception):
+    """MAX_FINDINGS reached."""
+
+
 class Inspection:
     def __init__(self, environ, version: str, content_params: dict):
         self.environ, self.version, self.content_params = environ, version, content_params
@@ -100,14 +104,17 @@ class Inspection:
     def add(self, rule: str, path: str, evidence: str, detail: str = ""):
         # A request of 200,000 unknown elements is 200,000 deviations; the journal keeps a list
         # per request, so each request keeps the first MAX_FINDINGS.
-        if len(self.findings) < MAX_FINDINGS:
-            self.findings.append(Finding(rule, self.operation, path, evidence, detail))
+        self.findings.append(Finding(rule, self.operation, path, evidence, detail))
+        if len(self.findings) >= MAX_FINDINGS:
+            raise _Enough()     # the rest of a flood is not walked either
 
     # -- HTTP and envelope ------------------------------------------------------------------
     def envelope(self, root) -> list[Finding]:
         """Every finding of a parsed request; never raises (a bug here must not change the answer)."""
         try:
             self._envelope(root)
+        except _Enough:
+            pass
         except Exception:       # noqa: BLE001 -- reported, and the request goes on unchanged
             log.exception("the conformance inspection failed on a request; its findings are incomplete")
         return self.findings

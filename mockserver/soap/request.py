@@ -96,7 +96,7 @@ def _is_nil(el, type_name: str, path: str) -> bool:
 def check_operation_element(op: Operation, element):
     _operation_attributes(op, element)
     params = {p.name: p for p in op.params}
-    present = set()
+    present: dict = {}
     for child in list(element):
         name = _local(child)
         param = params.get(name)
@@ -106,7 +106,7 @@ def check_operation_element(op: Operation, element):
         if _is_nil(child, param.type, name):
             element.remove(child)   # a null parameter is an absent one
             continue
-        present.add(name)
+        _keep_last(element, present, name, child)
         if param.id_field and len(child) == 0 and (child.text or "").strip(XML_SPACE):
             _id_as_object(child, param)
         if param.max_length is not None and len(child.text or "") > param.max_length:
@@ -116,6 +116,15 @@ def check_operation_element(op: Operation, element):
     for p in op.params:
         if p.required and p.name not in present and p.name != "AuthenticationData":
             raise ValidationError(f"<{p.name}> is required by {op.name}.")
+
+
+def _keep_last(parent, present: dict, name: str, child):
+    """A member given twice is read once, as its last occurrence: XmlSerializer sets it each
+    time, and so did spyne. Only that one goes on, so that 200,000 repeats cost what one does."""
+    earlier = present.get(name)
+    if earlier is not None:
+        parent.remove(earlier)
+    present[name] = child
 
 
 def _id_as_object(child, param):
@@ -158,6 +167,7 @@ def _check_value(type_name: str, el, path: str):
 
 def _check_complex(declared, el, path):
     fields = declared.fields_by_name
+    present: dict = {}
     for child in list(el):
         name = _local(child)
         f = fields.get(name)
@@ -169,6 +179,7 @@ def _check_complex(declared, el, path):
         if _is_nil(child, type_name, child_path):
             el.remove(child)
             continue
+        _keep_last(el, present, name, child)
         if _is_empty(child) and declared.type_name == "AuthenticationData":
             # Blank credentials are bad credentials: the documented authentication fault.
             raise AuthenticationError()
