@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections import namedtuple
-from functools import lru_cache
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from ..registry import NS, REGISTRY, Operation, Xsd
-from ..registry.constants import XSD, XSI
+from ..registry.constants import MAX_PAGE_SIZE, XSD, XSI
 from ..store.values import dotnet_decimal
 from .envelope import ENVELOPE_NS
 from .findings import Finding
@@ -27,7 +27,7 @@ log = logging.getLogger("qacmock.soap")
 
 EVIDENCE = 200
 MAX_FINDINGS = 100
-PAGE_SIZE = (1, 200)
+PAGE_SIZE = (1, MAX_PAGE_SIZE)
 CREDENTIALS = ("AppCode", "DeptId", "UserId", "PassCode")
 PRE_ENCODED = ("&amp;", "&#60;", "&#62;", "&lt;", "&gt;")
 _OTHER_VERSION = {"1.1": "1.2", "1.2": "1.1"}
