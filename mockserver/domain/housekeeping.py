@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..registry import REGISTRY, Derivation, Right, Xsd
+from ..registry import REGISTRY, Derivation, Right
 from . import audit, clock
 from .auth import Caller
 from .errors import ValidationError
@@ -68,7 +68,7 @@ class Housekeeping:
                     "ColName": f.name, "ColCaption": custom.get(number) or audit.label(f.name),
                     "IsColLocked": "N" if f.writable else "Y", "IsRequired": "Y" if f.name in required else "N",
                     "DefaultValue": "" if f.default is None else str(f.default),
-                    "DataType": f.xsd.value if isinstance(f.xsd, Xsd) else f.xsd,
+                    "DataType": f.type_name,
                     "ListOfValues": [{"Key": str(n), "Value": v} for n, v in enumerate(choices, start=1)] or None,
                 })
             return grids

@@ -40,6 +40,15 @@ class Xsd(str, enum.Enum):
     def is_array(self) -> bool:
         return self in (Xsd.ARRAY_OF_STRING, Xsd.ARRAY_OF_INT)
 
+    @staticmethod
+    def named(type_name: str) -> "Xsd | None":
+        """The wire type a parameter or member type names; None for a complex type's name.
+        (Xsd(name) raises for those, which cost more than the lookup on every member.)"""
+        return _XSD_BY_NAME.get(type_name)
+
+
+_XSD_BY_NAME = {x.value: x for x in Xsd}
+
 
 class Source(str, enum.Enum):
     """Provenance of a declaration, as labelled in the vendor reference."""
@@ -126,6 +135,11 @@ class Field:
 
     def __repr__(self) -> str:
         return f"Field({self.name}: {self.xsd.value})"
+
+    @property
+    def type_name(self) -> str:
+        """The name of the member's type: a wire type's, or a complex type's as declared."""
+        return self.xsd.value if isinstance(self.xsd, Xsd) else self.xsd
 
     @property
     def writable(self) -> bool:

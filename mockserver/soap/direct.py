@@ -28,7 +28,6 @@ from .request import XSD_DATETIME
 from .service import _returning, _run
 from ..registry.constants import XSD, XSI
 
-_XSD = {x.value: x for x in Xsd}
 _SCALAR_RESULTS = {Xsd.INT, Xsd.STRING, Xsd.BOOLEAN, Xsd.DECIMAL, Xsd.DATETIME}
 _OK, _FAULT = "200 OK", "500 Internal Server Error"
 
@@ -37,7 +36,7 @@ _OK, _FAULT = "200 OK", "500 Internal Server Error"
 def covered(name: str) -> bool:
     """Whether the operation's answer can be written here: nothing, a scalar, or items."""
     returns = REGISTRY.operation(name).returns
-    if returns is None or _XSD.get(returns) in _SCALAR_RESULTS:
+    if returns is None or Xsd.named(returns) in _SCALAR_RESULTS:
         return True
     return REGISTRY.complex_type(returns) is not None or REGISTRY.array_item_type(returns) is not None
 
@@ -49,7 +48,7 @@ def _params(name: str) -> dict:
 
 @lru_cache(maxsize=None)
 def _members(type_name: str) -> dict:
-    return {f.name: f.xsd.value if isinstance(f.xsd, Xsd) else f.xsd
+    return {f.name: f.type_name
             for f in REGISTRY.complex_type(type_name).fields}
 
 
@@ -65,7 +64,7 @@ def read_arguments(op: Operation, element) -> dict:
 
 
 def _value(type_name: str, el):
-    xsd = _XSD.get(type_name)
+    xsd = Xsd.named(type_name)
     if xsd is None:
         if type_name.startswith("ArrayOf"):
             item_type = type_name[len("ArrayOf"):]
@@ -147,7 +146,7 @@ def _response(op: Operation, version: str, result) -> bytes:
         inner = f'<{name}Response xmlns="{NS}"/>'
     else:
         # spyne sets the text even when it is "": an empty string is <XResult></XResult>.
-        inner = (f'<{name}Response xmlns="{NS}"><{name}Result>{_text(_XSD[op.returns], result)}'
+        inner = (f'<{name}Response xmlns="{NS}"><{name}Result>{_text(Xsd.named(op.returns), result)}'
                  f'</{name}Result></{name}Response>')
     return (XML_DECLARATION + (f'<soap:Envelope xmlns:soap="{ENVELOPE_NS[version]}" xmlns:xsi="{XSI}" '
                                f'xmlns:xsd="{XSD}"><soap:Body>{inner}</soap:Body></soap:Envelope>').encode("utf-8"))

@@ -56,17 +56,10 @@ def _elements(el):
     return [child for child in el if isinstance(child.tag, str)]
 
 
-_XSD_BY_NAME = {x.value: x for x in Xsd}
-
-
-def _xsd(type_name: str) -> Xsd | None:
-    return _XSD_BY_NAME.get(type_name)
-
-
 @lru_cache(maxsize=None)
 def _members(type_name: str) -> dict[str, tuple[int, str, object]]:
     """A complex type's members: name -> (position, type name, declaration), in wire order."""
-    return {f.name: (i, f.xsd.value if isinstance(f.xsd, Xsd) else f.xsd, f)
+    return {f.name: (i, f.type_name, f)
             for i, f in enumerate(REGISTRY.complex_type(type_name).fields)}
 
 
@@ -74,7 +67,7 @@ def _members(type_name: str) -> dict[str, tuple[int, str, object]]:
 def _value_members(type_name: str) -> tuple[str, ...]:
     """The int, decimal, dateTime and boolean members: minOccurs="1" in the WSDL."""
     return tuple(name for name, (_, member_type, _) in _members(type_name).items()
-                 if (xsd := _xsd(member_type)) is not None and xsd.is_value_type)
+                 if (xsd := Xsd.named(member_type)) is not None and xsd.is_value_type)
 
 
 @lru_cache(maxsize=None)
@@ -226,7 +219,7 @@ class Inspection:
         return present
 
     def _value(self, type_name: str, el, path: str, decl, in_object: bool):
-        xsd = _xsd(type_name)
+        xsd = Xsd.named(type_name)
         if self._xsi(type_name, xsd, el, path):
             return
         if xsd is None and type_name.startswith("ArrayOf"):

@@ -47,7 +47,7 @@ def model_for(type_name: str):
     declared = REGISTRY.complex_type(type_name)
     if declared is None:
         raise KeyError(f"no type {type_name!r} in the registry")
-    type_info = [(f.name, model_for(f.xsd.value if isinstance(f.xsd, Xsd) else f.xsd))
+    type_info = [(f.name, model_for(f.type_name))
                  for f in declared.fields]
     return ComplexModelMeta(type_name, (ComplexModel,), {
         "__namespace__": NS, "__type_name__": type_name, "_type_info": type_info,

@@ -46,14 +46,12 @@ def _is_empty(el) -> bool:
     return len(el) == 0 and not (el.text or "")
 
 
-# Looked up per member of every request: Xsd(name) raising ValueError for complex types cost more.
-_XSD_BY_NAME = {x.value: x for x in Xsd}
 _VALUE_TYPES = frozenset(x.value for x in Xsd if x.is_value_type)
 
 
 def _declared_name(type_name: str) -> tuple[str, str]:
     """The XML Schema type a member is declared with, as (namespace, local name)."""
-    xsd = _XSD_BY_NAME.get(type_name)
+    xsd = Xsd.named(type_name)
     if xsd is None:
         return NS, type_name
     return (NS, xsd.value) if xsd.is_array else (XSD, xsd.value)
@@ -144,7 +142,7 @@ def _operation_attributes(op: Operation, element):
 
 
 def _check_value(type_name: str, el, path: str):
-    xsd = _XSD_BY_NAME.get(type_name)
+    xsd = Xsd.named(type_name)
     if xsd is None and type_name.startswith("ArrayOf"):
         return _check_array(type_name[len("ArrayOf"):], el, path)
     if xsd is None:
@@ -175,7 +173,7 @@ def _check_complex(declared, el, path):
             el.remove(child)
             continue
         child_path = f"{path}.{name}"
-        type_name = f.xsd.value if isinstance(f.xsd, Xsd) else f.xsd
+        type_name = f.type_name
         if _is_nil(child, type_name, child_path):
             el.remove(child)
             continue

@@ -85,7 +85,7 @@ def _schema(root):
         ct = etree.SubElement(schema, _s("complexType"), name=declared.type_name)
         seq = etree.SubElement(ct, _s("sequence"))
         for f in declared.fields:
-            type_name = f.xsd.value if isinstance(f.xsd, Xsd) else f.xsd
+            type_name = f.type_name
             _element(seq, f.name, type_name)
             if type_name.startswith("ArrayOf"):
                 arrays[type_name] = type_name[len("ArrayOf"):]

@@ -433,34 +433,24 @@ class Store:
         present = set().union(*rows) if rows else set()
         # Only the columns the rows set: an item type has ~130 columns, mostly left NULL,
         # and binding them all doubled the cost of a large seed.
-        fields = [f for f in self._stored_fields[entity.type_name]
-                  if f.name in present and f.name not in (entity.id_field, "ProjId")]
-        sql = insert_sql(entity.table, [f.name for f in fields] + ["ProjId"])
-        plain = [(f.name, None if f.xsd not in CONVERTED else f.xsd) for f in fields]
-
-        def record(row):
-            return [row.get(name) if xsd is None else to_sql(xsd, row.get(name))
-                    for name, xsd in plain] + [proj_id]
-        self.db.conn.executemany(sql, map(record, rows))
+        sql, columns = self._insert_plan(entity, present)
+        self.db.conn.executemany(sql, (_insert_row(columns, row, proj_id) for row in rows))
 
     def insert_item(self, entity: Entity, values: dict, proj_id: int) -> int:
-        sql, columns = self._insert_plan(entity)
-        get = values.get
-        row = [get(name) if xsd is None else to_sql(xsd, get(name)) for name, xsd in columns]
-        row.append(proj_id)
-        return self.db.conn.execute(sql, row).lastrowid
-
-    def _insert_plan(self, entity: Entity) -> tuple[str, tuple]:
-        """The INSERT of one item and its columns: (name, Xsd when the value needs converting)."""
         plan = self._insert_plans.get(entity.type_name)
-        if plan is None:
-            # ProjId last, from the caller, even where the wire type declares it (Release).
-            columns = tuple((f.name, f.xsd if f.xsd in CONVERTED else None)
-                            for f in self._stored_fields[entity.type_name]
-                            if f.name not in (entity.id_field, "ProjId"))
-            plan = self._insert_plans[entity.type_name] = (
-                insert_sql(entity.table, [name for name, _ in columns] + ["ProjId"]), columns)
-        return plan
+        if plan is None:    # every column, the same for each Add of the type
+            plan = self._insert_plans[entity.type_name] = self._insert_plan(entity)
+        sql, columns = plan
+        return self.db.conn.execute(sql, _insert_row(columns, values, proj_id)).lastrowid
+
+    def _insert_plan(self, entity: Entity, names: set | None = None) -> tuple[str, tuple]:
+        """The INSERT of an item (of its ``names`` only, when given) and its columns: (name, Xsd
+        when the value needs converting). ProjId comes last, from the caller, even where the wire
+        type declares it (Release)."""
+        columns = tuple((f.name, f.xsd if f.xsd in CONVERTED else None)
+                        for f in self._stored_fields[entity.type_name]
+                        if f.name not in (entity.id_field, "ProjId") and (names is None or f.name in names))
+        return insert_sql(entity.table, [name for name, _ in columns] + ["ProjId"]), columns
 
     def update_item(self, entity: Entity, item_id: int, values: dict):
         fields = [f for f in self._stored_fields[entity.type_name]
@@ -596,3 +586,11 @@ class Store:
 
     def count(self, entity: Entity) -> int:
         return self._one(f"SELECT COUNT(*) AS n FROM {quote(entity.table)}")["n"]
+
+
+def _insert_row(columns: tuple, values: dict, proj_id: int) -> list:
+    """The parameters of an INSERT that ``Store._insert_plan`` made."""
+    get = values.get
+    row = [get(name) if xsd is None else to_sql(xsd, get(name)) for name, xsd in columns]
+    row.append(proj_id)
+    return row
