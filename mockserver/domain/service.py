@@ -252,34 +252,35 @@ class QacService(OwnedItems, Users, Housekeeping, CustomFields, ProjectPlanOpera
 
     def _complete(self, rows: list[dict], entity: Entity) -> list[dict]:
         """Fill in the custom-field names, which come from each project's definitions."""
-        derived = [f for f in entity.fields if f.derived and not f.derived.computed_in_sql]
-        if not derived:
+        if not entity.custom_field_members:
             return rows
         by_project = {}
         for row in rows:
             proj_id = row["ProjId"]
             if proj_id not in by_project:
-                by_project[proj_id] = self._custom_field_plan(proj_id, entity, derived)
+                by_project[proj_id] = self.store.cached(
+                    ("custom_field_plan", proj_id, entity.type_name),
+                    lambda: self._custom_field_plan(proj_id, entity))
             names, value_lists = by_project[proj_id]
             row.update(names)
             for name, columns in value_lists:
                 row[name] = [row.get(c) or "" for c in columns] or None
         return rows
 
-    def _custom_field_plan(self, proj_id: int, entity: Entity, derived) -> tuple[dict, list]:
+    def _custom_field_plan(self, proj_id: int, entity: Entity) -> tuple[dict, tuple]:
         """A project's custom-field names (the same on every row) and, per value-list field,
         the columns it lists."""
         defs = self.store.custom_field_defs(proj_id, entity.entity_code)
         by_number = {d["CustomFieldNbr"]: d["FieldName"] for d in defs}
         names, value_lists = {}, []
-        for f in derived:
+        for f in entity.custom_field_members:
             if f.derived is Derivation.CUSTOM_FIELD_NAME:
                 names[f.name] = by_number.get(f.derived_from)
             elif f.derived is Derivation.CUSTOM_FIELD_NAMES:
                 names[f.name] = [d["FieldName"] for d in defs] or None
             elif f.derived is Derivation.CUSTOM_FIELD_VALUES:
-                value_lists.append((f.name, [f"Custom{d['CustomFieldNbr']}" for d in defs]))
-        return names, value_lists
+                value_lists.append((f.name, tuple(f"Custom{d['CustomFieldNbr']}" for d in defs)))
+        return names, tuple(value_lists)
 
 
 @lru_cache(maxsize=None)

@@ -99,12 +99,12 @@ class Derivation(str, enum.Enum):
     def computed_in_sql(self) -> bool:
         # Custom-field names come from per-project definitions; they are filled in
         # after the query and cannot be filtered or sorted on.
-        return self not in (
-            Derivation.CUSTOM_FIELD_NAME,
-            Derivation.CUSTOM_FIELD_VALUES,
-            Derivation.CUSTOM_FIELD_NAMES,
-            Derivation.ASSEMBLED,
-        )
+        return self not in _FILLED_AFTER_QUERY
+
+
+_CUSTOM_FIELD_DERIVATIONS = frozenset((Derivation.CUSTOM_FIELD_NAME, Derivation.CUSTOM_FIELD_VALUES,
+                                       Derivation.CUSTOM_FIELD_NAMES))
+_FILLED_AFTER_QUERY = _CUSTOM_FIELD_DERIVATIONS | {Derivation.ASSEMBLED}
 
 
 @dataclass(frozen=True, repr=False)
@@ -317,6 +317,11 @@ class Entity:
     @cached_property
     def fields_by_lower_name(self) -> dict[str, Field]:
         return {f.name.lower(): f for f in self.fields}
+
+    @cached_property
+    def custom_field_members(self) -> tuple[Field, ...]:
+        """The members filled in after the query from the project's custom-field definitions."""
+        return tuple(f for f in self.fields if f.derived in _CUSTOM_FIELD_DERIVATIONS)
 
     @property
     def array_type(self) -> str:

@@ -206,6 +206,12 @@ class Store:
                 self._directory_cache[key] = read()
             return self._directory_cache[key]
 
+    def cached(self, key: tuple, compute):
+        """``compute()``, kept while the directory tables do not change: for what callers derive
+        from directory reads alone (a project's custom-field plan), so that it is not rebuilt
+        on every call. The value is shared: callers must not change it."""
+        return self._directory(("cached",) + key, compute)
+
     def analyze(self):
         """Refresh the planner's statistics; worth it after loading many items at once."""
         with self.lock:
