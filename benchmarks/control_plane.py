@@ -41,7 +41,7 @@ import requests  # noqa: E402
 
 from mockserver.app import QacMock  # noqa: E402
 from mockserver.control.calls import ControlledFront  # noqa: E402
-from mockserver.server import make_server  # noqa: E402
+from mockserver.waitress_server import make_server  # noqa: E402
 
 from common import machine  # noqa: E402
 

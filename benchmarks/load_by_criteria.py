@@ -30,7 +30,7 @@ from mockserver.domain import clock  # noqa: E402
 from mockserver.domain.condition import parse_condition  # noqa: E402
 from mockserver.domain.sorting import parse_sorting  # noqa: E402
 from mockserver.registry import REGISTRY  # noqa: E402
-from mockserver.server import make_server  # noqa: E402
+from mockserver.waitress_server import make_server  # noqa: E402
 from mockserver.store.where import compile_where  # noqa: E402
 
 from common import machine  # noqa: E402

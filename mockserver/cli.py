@@ -88,7 +88,7 @@ def _command(args) -> int:
             admin_token=args.admin_token, shutdown_timeout=args.shutdown_timeout,
             journal_size=args.journal_size, journal_bodies=args.journal_bodies,
             max_body=args.max_body, max_attachment=args.max_attachment, access_log=args.access_log,
-            strict=args.strict)
+            strict=args.strict, server=args.server)
     elif args.command == "health":
         return _health(args)
     elif args.command == "seed":
@@ -152,7 +152,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, "_Options"]:
     option("--db", "QACMOCK_DB", ":memory:",
            "SQLite database file, created with the default data when empty; :memory: forgets "
            "everything on exit")
-    option("--threads", "QACMOCK_THREADS", "8", "worker threads (per process)", type=_whole(1))
+    option("--server", "QACMOCK_SERVER", "granian",
+           "HTTP server: granian (HTTP in Rust, the faster) or waitress (pure Python)",
+           type=_lower, choices=("granian", "waitress"))
+    option("--threads", "QACMOCK_THREADS", "8", "Python threads running calls (per process)", type=_whole(1))
     option("--workers", "QACMOCK_WORKERS", "1",
            "worker processes sharing the port and a --db file; the journal, fault rules and "
            "snapshots need 1", type=_whole(1))

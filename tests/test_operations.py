@@ -45,6 +45,7 @@ OPTIONS = {
     "--max-attachment": "QACMOCK_MAX_ATTACHMENT",
     "--access-log": "QACMOCK_ACCESS_LOG", "--shutdown-timeout": "QACMOCK_SHUTDOWN_TIMEOUT",
     "--log-level": "QACMOCK_LOG_LEVEL", "--workers": "QACMOCK_WORKERS", "--strict": "QACMOCK_STRICT",
+    "--server": "QACMOCK_SERVER",
 }
 ACCESS_KEYS = ["op", "soap", "user", "project", "status", "ms", "fault", "injected"]
 GET_VERSION = f'<GetVersion xmlns="{NS}"/>'
@@ -694,6 +695,7 @@ ENV_VALUES = [  # variable, value, attribute, parsed, a command-line option and 
     ("QACMOCK_SHUTDOWN_TIMEOUT", "2.5", "shutdown_timeout", 2.5, ["--shutdown-timeout", "7"], 7.0),
     ("QACMOCK_LOG_LEVEL", "warning", "log_level", "warning", ["--log-level", "error"], "error"),
     ("QACMOCK_WORKERS", "3", "workers", 3, ["--workers", "2"], 2),
+    ("QACMOCK_SERVER", "Waitress", "server", "waitress", ["--server", "granian"], "granian"),
 ]
 
 

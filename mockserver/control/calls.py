@@ -46,7 +46,7 @@ def give_back_memory():
 
 
 class DroppedConnection(_Disconnect):
-    """Raised from the application so that waitress closes the connection unanswered."""
+    """Raised from the application so that the HTTP server closes the connection unanswered."""
 
 
 class ControlledFront:
