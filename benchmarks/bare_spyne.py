@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from lxml import etree  # noqa: E402
 
-import mockserver.spyne_compat  # noqa: E402,F401  (before spyne: Python 3.12+)
+from mockserver import spyne_compat  # noqa: E402  (before spyne: Python 3.12+)
 from spyne import Application, Integer32, ServiceBase, rpc  # noqa: E402
 from spyne.protocol.soap import Soap11  # noqa: E402
 from spyne.server.wsgi import WsgiApplication  # noqa: E402
@@ -34,6 +34,8 @@ from spyne.util.xml import get_xml_as_object  # noqa: E402
 from waitress.server import create_server  # noqa: E402
 
 from mockserver.soap.models import model_for  # noqa: E402
+
+del spyne_compat      # imported for its side effect only
 
 NS = "http://www.pragmaticsw.com/"
 PATH = "/psws/psws.asmx"

@@ -1,36 +1,46 @@
-"""How fast the mock serves psws.asmx under load, next to bare spyne, WireMock and an lxml floor.
+"""How fast the mock serves psws.asmx under load, next to bare spyne, WireMock and static floors.
 
     .venv/bin/python benchmarks/performance.py [--duration 8] [--connections 1,8,32]
-        [--quick] [--skip-wiremock] [--out docs/performance.md]
+        [--quick] [--skip-wiremock] [--server NAME] [--out docs/performance.md]
 
 Everything is measured side by side in ONE run, so the ratios compare like with like:
 
 1. The mock: ``python -m mockserver.cli serve --db FILE --access-log off`` (otherwise its
-   defaults: 8 threads, journal of 1,000 calls, admin API on) on a database made by
-   ``qacmock seed --scale 1000``, in a subprocess. wrk (one thread) drives GetLoginInfo,
-   Bugs_Load, Bugs_Add, Bugs_Update (the full Bug of a Bugs_Load answer, sent back) and
-   Bugs_LoadByCriteria (a full page of 200 defects) at 1, 8 and 32 connections. Every request
-   body is checked to answer HTTP 200 before wrk runs.
+   defaults: 8 threads, journal of 1,000 calls, admin API on; ``--server NAME`` is passed on
+   only when given) on a database made by ``qacmock seed --scale 1000``, in a subprocess. wrk
+   (one thread) drives GetLoginInfo, Bugs_Load, Bugs_Add, Bugs_Update (the full Bug of a
+   Bugs_Load answer, sent back) and Bugs_LoadByCriteria (a full page of 200 defects) at 1, 8
+   and 32 connections. Every request body is checked to answer HTTP 200 before wrk runs.
 2. Bare spyne (``benchmarks/bare_spyne.py``): one spyne Bugs_Load operation, plain Soap11,
    waitress with 8 threads, answering the same Bug; no authentication, no database.
-3. The lxml floor, in-process: the same 200-defect Bugs_LoadByCriteriaResponse built with
+3. Static floors (``benchmarks/static_floor.py``): a WSGI app that reads the body and answers
+   the mock's exact Bugs_Load or 200-defect Bugs_LoadByCriteria bytes, on waitress (8 threads)
+   and on granian (1 worker, 8 blocking threads): what each HTTP server does with no work.
+4. The lxml floor, in-process: the same 200-defect Bugs_LoadByCriteriaResponse built with
    etree.SubElement per field and serialised, and the SQL of that page (Store.load_page),
    each the median of 50 runs; compared with the mock's p50 for that page at 1 connection.
-4. WireMock standalone (from the npm package ``wiremock``, installed into benchmarks/.tools
-   on first use): one stub answering the mock's exact Bugs_Load response; its defaults
-   (request journal on), then again with ``--no-request-journal``. The JVM is warmed by a
-   5 s unrecorded run first.
-5. Cold start: ``serve`` on :memory: from launch to the first GetVersion answer (5 starts).
-6. Memory: a fresh mock answers Bugs_Load (8 connections) until 100,000 calls; VmRSS and
+5. WireMock standalone (from the npm package ``wiremock``, installed into benchmarks/.tools
+   on first use), each stub answering the mock's exact bytes: what a WireMock user would set
+   up, ``POST /psws/psws.asmx`` with a ``matchesXPath`` body pattern on the operation and its
+   BugId (Bugs_Load) or PageNumber (Bugs_LoadByCriteria), checked to answer 404 to another
+   BugId / PageNumber; and, for comparison, a stub matching method and URL only, with its
+   defaults (request journal on) and again with ``--no-request-journal``. Each JVM is warmed
+   by a 20 s unrecorded run first (JIT: its XPath matching is still speeding up after 5 s).
+6. Cold start: ``serve`` on :memory: from launch to the first GetVersion answer, and WireMock
+   (the XPath Bugs_Load stub) from launch to the first Bugs_Load answer; 5 starts each, in turn.
+7. Memory: a fresh mock answers Bugs_Load (8 connections) until 100,000 calls; VmRSS and
    VmHWM are read from /proc after every slice.
 
-The Bugs_Load points of the mock, bare spyne and WireMock are interleaved (for each
-connection count, each server in turn). ``--quick`` is a smoke run: short points, fewer
-repetitions, 5,000 calls for the memory series; its figures are not for comparison.
+The Bugs_Load points of the mock, bare spyne, the static floors and WireMock are interleaved
+(for each connection count, each server in turn), and so are the Bugs_LoadByCriteria points of
+the mock, WireMock's 200-defect stub and the floors. ``--quick`` is a smoke run: short points,
+fewer repetitions, 5,000 calls for the memory series; its figures are not for comparison.
+The report's "Goals" table holds issue 19's goals, each from points of this run.
 
 Needs wrk (``apt-get install wrk``); Java 17+ and npm for WireMock (or ``--skip-wiremock``);
-matplotlib for the plot (``pip install -e '.[bench]'``). Writes docs/performance.md and
-docs/performance.png; the report's ``## Analysis`` section, if present, is kept as it is.
+granian for its static floor (skipped when missing); matplotlib for the plot
+(``pip install -e '.[bench]'``). Writes docs/performance.md and docs/performance.png; the
+report's ``## Analysis`` section, if present, is kept as it is.
 """
 from __future__ import annotations
 
@@ -86,9 +96,32 @@ CONDITION = (f'<Conditions xmlns:xsi="{XSI}" xmlns:xsd="{XSD}" Operation="opGT">
              f'<Items Type="tConst"><Value xsi:type="xsd:int">0</Value></Items></Conditions>')
 
 MOCK_OPS = ("GetLoginInfo", "Bugs_Load", "Bugs_LoadByCriteria", "Bugs_Update", "Bugs_Add")
-MOCK, SPYNE, WIREMOCK, WIREMOCK_NJ = "mock", "bare spyne", "WireMock", "WireMock, no journal"
+MOCK, SPYNE = "mock", "bare spyne"
+WIREMOCK_XPATH = "WireMock, XPath stub"
+WIREMOCK, WIREMOCK_NJ = "WireMock, URL stub", "WireMock, URL stub, no journal"
+HTTP_SERVERS = ("waitress", "granian")      # what the mock can be served by (serve --server)
+FLOORS = {name: f"static floor, {name}" for name in HTTP_SERVERS}
+# The floor runs each server as `qacmock serve` does by default: serve's --threads Python threads
+# (waitress's threads; granian's blocking threads, in one worker with one runtime thread).
+FLOOR_THREADS = {"waitress": SERVER_THREADS, "granian": SERVER_THREADS}
+SERVER_ORDER = (MOCK, SPYNE, *FLOORS.values(), WIREMOCK_XPATH, WIREMOCK, WIREMOCK_NJ)
+
+# What a WireMock user stubbing psws.asmx matches: the operation element and its argument.
+XPATHS = {"Bugs_Load": "//*[local-name()='Bugs_Load']/*[local-name()='BugId' and text()='{}']",
+          "Bugs_LoadByCriteria": "//*[local-name()='Bugs_LoadByCriteria']"
+                                 "/*[local-name()='PageNumber' and text()='{}']"}
 
 TARGETS = {"spyne": 0.8, "wiremock": 1.0, "rss_mb": 150.0, "growth_mb": 5.0, "cold_s": 1.0}
+# Issue 19's goals: ratios of points of the same run, except "writes", which compares with
+# WRITES_BASELINE.
+GOALS = {"wiremock_xpath": 2.0, "floor": 0.5, "lbc_wiremock": 1.0, "writes": 3.0, "p99_ms": 20.0,
+         "p99_connections": 32, "cold_vs_wiremock": 0.5}
+# "3x today's" Bugs_Add and Bugs_Update: req/s by connection count in docs/performance.md as
+# committed at 135a05f (a full run of 2026-12-02 on the 2-core AMD EPYC machine, waitress).
+# Another run, so these ratios carry that run's noise too.
+WRITES_BASELINE_COMMIT = "135a05f"
+WRITES_BASELINE = {"Bugs_Add": {1: 917.9, 8: 880.1, 32: 784.8},
+                   "Bugs_Update": {1: 529.7, 8: 507.9, 32: 483.9}}
 
 
 class Abort(Exception):
@@ -142,13 +175,17 @@ class Server:
             _RUNNING.remove(self)
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time of the process (all its threads) so far."""
-        try:
-            stat = Path(f"/proc/{self.pid}/stat").read_text()
-        except OSError:
-            return float("nan")
-        rest = stat.rsplit(")", 1)[1].split()
-        return (int(rest[11]) + int(rest[12])) / os.sysconf("SC_CLK_TCK")
+        """User + system CPU time of the process and its descendants (all their threads) so
+        far: granian answers from a worker process it spawns."""
+        total, found = 0, False
+        for pid in process_tree(self.pid):
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:
+                continue                        # gone meanwhile
+            rest = stat.rsplit(")", 1)[1].split()
+            total, found = total + int(rest[11]) + int(rest[12]), True
+        return total / os.sysconf("SC_CLK_TCK") if found else float("nan")
 
     def settle(self, limit: float = 30.0, idle: float = 0.1, window: float = 0.25) -> float:
         """Wait until the process is idle (under ``idle`` of a core over ``window`` seconds),
@@ -163,13 +200,28 @@ class Server:
         return time.monotonic() - started
 
     def memory_kb(self) -> tuple[int, int]:
-        """(VmRSS, VmHWM) in kB."""
-        values = {}
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            key, _, rest = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                values[key] = int(rest.split()[0])
+        """(VmRSS, VmHWM) in kB, summed over the process and its descendants (one process for
+        waitress; for a tree, the summed peaks bound the tree's peak from above)."""
+        values = {"VmRSS": 0, "VmHWM": 0}
+        for pid in process_tree(self.pid):
+            with contextlib.suppress(OSError):
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    key, _, rest = line.partition(":")
+                    if key in values:
+                        values[key] += int(rest.split()[0])
         return values["VmRSS"], values["VmHWM"]
+
+
+def process_tree(root: int) -> list[int]:
+    """``root`` and its descendants, from /proc/PID/task/TID/children."""
+    pids, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            with contextlib.suppress(OSError):
+                todo += [int(child) for child in (task / "children").read_text().split()]
+    return pids
 
 
 def _stop_all():
@@ -276,12 +328,14 @@ def body_add(proj_id: int = FAMILY_ALBUM) -> bytes:
                     f'<StatusCode>Active</StatusCode></Bug></Bugs_Add>')
 
 
-def body_criteria(proj_id: int, dept_id: int, page_size: int = PAGE, sorting: str = "") -> bytes:
+def body_criteria(proj_id: int, dept_id: int, page_size: int = PAGE, sorting: str = "",
+                  page_number: int = 1) -> bytes:
     condition = etree.Element("Condition")
     condition.text = CONDITION                       # lxml entity-encodes the markup
     return envelope(f'<Bugs_LoadByCriteria xmlns="{NS}">{auth_xml(proj_id, dept_id)}'
                     f'{etree.tostring(condition, encoding="unicode")}<Sorting>{sorting}</Sorting>'
-                    f'<PageSize>{page_size}</PageSize><PageNumber>1</PageNumber></Bugs_LoadByCriteria>')
+                    f'<PageSize>{page_size}</PageSize><PageNumber>{page_number}</PageNumber>'
+                    f'</Bugs_LoadByCriteria>')
 
 
 def body_update(load_response: bytes, proj_id: int = FAMILY_ALBUM) -> bytes:
@@ -452,7 +506,7 @@ class Wrk:
         flag = f"  <-- {point.error_text()}" if point.errors else ""
         if point.disturbed:
             flag += f"  <-- other processes used {point.others_cores:.2f} cores"
-        print(f"  {point.server:<22} {op:<20} c={connections:<3} {point.rps:9.1f} req/s  "
+        print(f"  {point.server:<30} {op:<20} c={connections:<3} {point.rps:9.1f} req/s  "
               f"p50 {point.p50_ms:8.2f} ms  p99 {point.p99_ms:8.2f} ms  "
               f"server CPU {cpu / duration:4.0%}{flag}", flush=True)
         return point
@@ -469,11 +523,36 @@ def mock_ready(url: str):
     return check
 
 
-def start_mock(db: str, log_dir: Path, name: str = MOCK) -> tuple[Server, str]:
+def serve_command(port: int, db: str, options: list[str]) -> list[str]:
+    return [sys.executable, "-m", "mockserver.cli", "serve", "--port", str(port), "--db", db,
+            "--access-log", "off", *options]
+
+
+def serve_options(server: str | None) -> list[str]:
+    """``--server NAME`` only when asked for: serve had no such option before granian came."""
+    return ["--server", server] if server else []
+
+
+def mock_http_server(server: str | None) -> str:
+    """The HTTP server the mock runs on, so its Bugs_Load meets the right static floor:
+    ``--server`` when given, else the default serve's --help names for --server, else waitress
+    (serve without a --server option)."""
+    if server:
+        return server
+    done = subprocess.run([sys.executable, "-m", "mockserver.cli", "serve", "--help"], capture_output=True,
+                          text=True, timeout=60, cwd=ROOT, env=clean_env())
+    text = " ".join(done.stdout.split())           # help lines wrap anywhere
+    if "--server" not in text:
+        return "waitress"
+    match = re.search(r"--server\b[^\[]*\[env \w+, default (\w+)\]", text)
+    if match is None or match.group(1) not in HTTP_SERVERS:
+        raise Abort("cannot read the default of serve's --server from its --help: pass --server NAME")
+    return match.group(1)
+
+
+def start_mock(db: str, log_dir: Path, options: list[str], name: str = MOCK) -> tuple[Server, str]:
     port = free_port()
-    server = Server(name, [sys.executable, "-m", "mockserver.cli", "serve", "--port", str(port),
-                           "--db", db, "--access-log", "off"],
-                    log_dir / f"mock-{port}.log", env=clean_env())
+    server = Server(name, serve_command(port, db, options), log_dir / f"mock-{port}.log", env=clean_env())
     url = f"http://127.0.0.1:{port}"
     wait_ready(server, mock_ready(url), 60, "answering GetVersion")
     return server, url
@@ -490,6 +569,43 @@ def start_spyne(response_file: Path, log_dir: Path) -> tuple[Server, str]:
         return requests.get(url + "/", timeout=5).status_code == 404
     wait_ready(server, check, 60, "listening")
     return server, url
+
+
+def granian_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("granian") is not None
+
+
+def start_floor(http_server: str, responses: dict[str, Path], log_dir: Path) -> tuple[Server, str]:
+    """The static floor (benchmarks/static_floor.py) on ``http_server``, answering ``responses``."""
+    port = free_port()
+    cmd = [sys.executable, str(HERE / "static_floor.py"), "--server", http_server, "--port", str(port),
+           "--threads", str(FLOOR_THREADS[http_server])]
+    for op, path in responses.items():
+        cmd += ["--response", f"{op}={path}"]
+    server = Server(FLOORS[http_server], cmd, log_dir / f"floor-{http_server}.log", env=clean_env())
+    url = f"http://127.0.0.1:{port}"
+
+    def check():
+        return requests.get(url + "/", timeout=5).status_code == 404
+    wait_ready(server, check, 60, "listening")
+    return server, url
+
+
+def check_static(server: Server, url: str, op: str, body: bytes, expected: bytes, miss: bytes | None = None):
+    """A static server answers ``body`` with exactly the mock's bytes, and ``miss`` (the same
+    call for another id) with 404: the XPath really selects."""
+    client = Client(url)
+    answer = client.call(op, body)
+    if answer.status_code != 200 or answer.content != expected:
+        raise Abort(f"{server.name} did not answer the mock's {op} response: HTTP {answer.status_code}, "
+                    f"{len(answer.content):,} bytes: {answer.content[:300]!r}\nits log:\n{server.log_tail()}")
+    if miss is not None:
+        answer = client.call(op, miss)
+        if answer.status_code != 404:
+            raise Abort(f"{server.name} answered HTTP {answer.status_code} to {op} for another id "
+                        f"(its stub must not match it): {miss[:600]!r}")
 
 
 def wiremock_jar() -> Path:
@@ -527,25 +643,39 @@ def wiremock_version(jar: Path) -> str:
     return lines[-1] if done.returncode == 0 and lines else jar.stem.replace("wiremock-standalone-", "")
 
 
-def start_wiremock(jar: Path, response: bytes, work: Path, journal: bool) -> tuple[Server, str]:
-    root = work / ("wiremock" if journal else "wiremock-nojournal")
-    (root / "mappings").mkdir(parents=True, exist_ok=True)
-    (root / "__files").mkdir(exist_ok=True)
-    stub = {"request": {"method": "POST", "url": SERVICE_PATH},
+def wiremock_stub(response: bytes, xpath: str | None = None) -> dict:
+    """A WireMock 3 JSON mapping answering ``response``: ``POST /psws/psws.asmx``, and the
+    body matched by ``xpath`` when given."""
+    request = {"method": "POST", "url": SERVICE_PATH}
+    if xpath:
+        request["bodyPatterns"] = [{"matchesXPath": xpath}]
+    return {"request": request,
             "response": {"status": 200, "base64Body": base64.b64encode(response).decode(),
                          "headers": {"Content-Type": "text/xml; charset=utf-8"}}}
-    (root / "mappings" / "bugs_load.json").write_text(json.dumps(stub))
-    port = free_port()
+
+
+def wiremock_command(jar: Path, root: Path, stubs: dict[str, dict], port: int, journal: bool = True) -> list[str]:
+    """Writes ``stubs`` (file stem: mapping) into ``root``/mappings; WireMock's command line."""
+    (root / "mappings").mkdir(parents=True, exist_ok=True)
+    (root / "__files").mkdir(exist_ok=True)
+    for stem, stub in stubs.items():
+        (root / "mappings" / f"{stem}.json").write_text(json.dumps(stub))
     cmd = ["java", "-jar", str(jar), "--port", str(port), "--root-dir", str(root), "--disable-banner"]
-    if not journal:
-        cmd.append("--no-request-journal")
-    server = Server(WIREMOCK if journal else WIREMOCK_NJ, cmd, work / f"{root.name}.log")
+    return cmd if journal else cmd + ["--no-request-journal"]
+
+
+def start_wiremock(jar: Path, name: str, stubs: dict[str, dict], work: Path,
+                   journal: bool = True) -> tuple[Server, str]:
+    port = free_port()
+    slug = re.sub(r"\W+", "-", name.lower()).strip("-")
+    root = work / f"{slug}-{port}"            # a directory of its own: only its own stubs load
+    server = Server(name, wiremock_command(jar, root, stubs, port, journal), work / f"{root.name}.log")
     url = f"http://127.0.0.1:{port}"
 
     def check():
         answer = requests.get(url + "/__admin/mappings", timeout=5)
-        return answer.status_code == 200 and answer.json().get("meta", {}).get("total") == 1
-    wait_ready(server, check, 120, "GET /__admin/mappings listing the stub")
+        return answer.status_code == 200 and answer.json().get("meta", {}).get("total") == len(stubs)
+    wait_ready(server, check, 120, f"GET /__admin/mappings listing {len(stubs)} stub(s)")
     return server, url
 
 
@@ -662,15 +792,12 @@ def floor(db: Path, proj_id: int, dept_id: int, runs: int, mock_page: bytes) -> 
 
 # -- cold start and memory --------------------------------------------------------------------
 
-def cold_start(log_dir: Path) -> float:
-    port = free_port()
-    check = mock_ready(f"http://127.0.0.1:{port}")
+def time_to_answer(name: str, cmd: list[str], check, log_path: Path, env: dict | None = None) -> float:
+    """Seconds from launching ``cmd`` to the first ``check()`` that holds, polled every 5 ms."""
     started = time.perf_counter()
-    server = Server("mock (cold start)", [sys.executable, "-m", "mockserver.cli", "serve", "--port", str(port),
-                                          "--db", ":memory:", "--access-log", "off"],
-                    log_dir / f"cold-{port}.log", env=clean_env())
+    server = Server(name, cmd, log_path, env=env)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
                 if check():
@@ -678,18 +805,37 @@ def cold_start(log_dir: Path) -> float:
             except requests.RequestException:
                 pass
             if not server.alive():
-                raise Abort(f"serve on :memory: exited with code {server.proc.returncode}:\n{server.log_tail()}")
+                raise Abort(f"{name} exited with code {server.proc.returncode}:\n{server.log_tail()}")
             time.sleep(0.005)
-        raise Abort(f"serve on :memory: did not answer GetVersion within 60 s:\n{server.log_tail()}")
+        raise Abort(f"{name} did not answer within 120 s:\n{server.log_tail()}")
     finally:
         server.stop()
 
 
+def cold_start(log_dir: Path, options: list[str]) -> float:
+    """The mock on :memory: (the default dataset built in memory), to its first GetVersion."""
+    port = free_port()
+    return time_to_answer("mock (cold start)", serve_command(port, ":memory:", options),
+                          mock_ready(f"http://127.0.0.1:{port}"), log_dir / f"cold-{port}.log", clean_env())
+
+
+def wiremock_cold_start(jar: Path, stub: dict, body: bytes, expected: bytes, work: Path) -> float:
+    """WireMock with the XPath Bugs_Load stub, to its first Bugs_Load answered with the stub's bytes."""
+    port = free_port()
+    cmd = wiremock_command(jar, work / "wiremock-cold", {"bugs_load": stub}, port)
+    client = Client(f"http://127.0.0.1:{port}")
+
+    def check():
+        answer = client.call("Bugs_Load", body, timeout=5)
+        return answer.status_code == 200 and answer.content == expected
+    return time_to_answer("WireMock (cold start)", cmd, check, work / f"wiremock-cold-{port}.log")
+
+
 def memory_series(seeded: Path, work: Path, wrk: Wrk, bug_id: int, target: int, warm_calls: int,
-                  slice_s: float, connections: int = 8) -> dict:
+                  slice_s: float, options: list[str], connections: int = 8) -> dict:
     db = work / "rss.db"
     shutil.copy(seeded, db)
-    server, url = start_mock(str(db), work, "mock (memory)")
+    server, url = start_mock(str(db), work, options, "mock (memory)")
     try:
         body = body_load(bug_id)
         Client(url).expect("Bugs_Load", body, b"Bugs_LoadResult")
@@ -801,18 +947,111 @@ def check_spyne(url: str, setup: Setup):
     setup.sizes["spyne"] = len(answer)
 
 
+def seed_database(work: Path) -> tuple[Path, str]:
+    """A database made by ``qacmock seed --scale SEED_SCALE``, and seed's summary of it."""
+    print(f"seeding {SEED_SCALE} defects", flush=True)
+    seeded = work / "seeded.db"
+    try:
+        done = subprocess.run([sys.executable, "-m", "mockserver.cli", "seed", "--db", str(seeded),
+                               "--scale", str(SEED_SCALE)], capture_output=True, text=True,
+                              timeout=600, cwd=ROOT, env=clean_env())
+    except subprocess.TimeoutExpired:
+        raise Abort("qacmock seed took more than 10 minutes") from None
+    if done.returncode != 0:
+        raise Abort(f"qacmock seed failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
+    return seeded, (done.stdout + done.stderr).strip().splitlines()[-1].rsplit(": ", 1)[-1]
+
+
+@dataclass
+class Target:
+    """A running server, its base URL and the seconds of its unrecorded warm-up run."""
+    server: Server
+    url: str
+    warmup: int
+
+
+def interleave(wrk: Wrk, targets: list[Target], op: str, body: bytes, connections: list[int],
+               duration: int) -> list[Point]:
+    """Each target warmed up, then, for each connection count, each target in turn: points that
+    are compared run close together, so a drift of the machine hits all of them alike."""
+    for t in targets:
+        wrk.run(t.server, t.url, op, body, 8, t.warmup, label=f"{t.server.name} (warm-up)")
+    return [wrk.run(t.server, t.url, op, body, c, duration) for c in connections for t in targets]
+
+
+def start_floors(setup: Setup, responses: dict[str, Path], work: Path, stack) -> list[tuple[Server, str]]:
+    """A static floor on each HTTP server the mock can run on, checked to answer the mock's bytes."""
+    floors = []
+    for name in HTTP_SERVERS:
+        if name == "granian" and not granian_installed():
+            print("  granian is not installed: no static floor on granian", flush=True)
+            continue
+        server, url = start_floor(name, responses, work)
+        stack.callback(server.stop)
+        check_static(server, url, "Bugs_Load", setup.bodies["Bugs_Load"], setup.load_response)
+        check_static(server, url, "Bugs_LoadByCriteria", setup.bodies["Bugs_LoadByCriteria"],
+                     setup.criteria_response)
+        floors.append((server, url))
+    return floors
+
+
+def start_load_wiremocks(jar: Path, setup: Setup, work: Path, stack) -> list[tuple[Server, str]]:
+    """WireMock's Bugs_Load stubs: XPath-matched (the goal's), URL-only, URL-only without journal."""
+    load, miss = setup.bodies["Bugs_Load"], body_load(setup.bug_id + 1)
+    xpath = wiremock_stub(setup.load_response, XPATHS["Bugs_Load"].format(setup.bug_id))
+    url_only = wiremock_stub(setup.load_response)
+    started = []
+    for name, stub, journal, other in ((WIREMOCK_XPATH, xpath, True, miss), (WIREMOCK, url_only, True, None),
+                                       (WIREMOCK_NJ, url_only, False, None)):
+        server, url = start_wiremock(jar, name, {"bugs_load": stub}, work, journal)
+        stack.callback(server.stop)
+        check_static(server, url, "Bugs_Load", load, setup.load_response, other)
+        started.append((server, url))
+    return started
+
+
+def start_criteria_wiremock(jar: Path, setup: Setup, work: Path, stack) -> tuple[Server, str]:
+    """WireMock with one XPath stub answering the mock's 200-defect page (its own instance, as
+    the Bugs_Load stubs had, so no other stub is tried first)."""
+    body, project = setup.bodies["Bugs_LoadByCriteria"], setup.criteria_project
+    stub = wiremock_stub(setup.criteria_response, XPATHS["Bugs_LoadByCriteria"].format(1))
+    server, url = start_wiremock(jar, WIREMOCK_XPATH, {"bugs_loadbycriteria": stub}, work)
+    stack.callback(server.stop)
+    check_static(server, url, "Bugs_LoadByCriteria", body, setup.criteria_response,
+                 body_criteria(project["ProjId"], project["DeptId"], page_number=2))
+    return server, url
+
+
+def cold_starts(count: int, work: Path, options: list[str], jar: Path | None, setup: Setup) -> tuple[list, list]:
+    """The mock's and (with ``jar``) WireMock's cold starts, in turn."""
+    mock, wiremock = [], []
+    stub = wiremock_stub(setup.load_response, XPATHS["Bugs_Load"].format(setup.bug_id))
+    for _ in range(count):
+        mock.append(cold_start(work, options))
+        line = f"  mock {mock[-1]:.3f} s"
+        if jar is not None:
+            wiremock.append(wiremock_cold_start(jar, stub, setup.bodies["Bugs_Load"], setup.load_response, work))
+            line += f", WireMock {wiremock[-1]:.3f} s"
+        print(line, flush=True)
+    return mock, wiremock
+
+
 def run(args) -> dict:
     quick = args.quick
     duration = args.duration if args.duration is not None else (1 if quick else 8)
     warmup = 1 if quick else 2               # wrk takes whole seconds
-    jvm_warmup = 2 if quick else 5
+    # WireMock's XPath stub answered 354 req/s in its first 2 s at 8 connections and 1,278 over
+    # the next 20 s (and 585 -> 1,317 at 1 connection): a short warm-up flatters the mock.
+    jvm_warmup = 5 if quick else 20
     connections = [int(c) for c in args.connections.split(",")]
     runs = 10 if quick else 50
     starts = 3 if quick else 5
     rss_target, rss_warm, rss_slice = (5_000, 1_000, 1) if quick else (100_000, 10_000, 5)
+    options = serve_options(args.server)
     info = {"started": datetime.now(), "duration": duration, "connections": connections,
             "warmup": warmup, "jvm_warmup": jvm_warmup, "quick": quick, "runs": runs,
             "wiremock": not args.skip_wiremock, "wrk_timeout": args.wrk_timeout,
+            "server_option": args.server, "mock_server": mock_http_server(args.server),
             "git": git_state(), "sources": source_digest()}
 
     with tempfile.TemporaryDirectory(prefix="qacmock-perf-") as tmp, contextlib.ExitStack() as stack:
@@ -821,70 +1060,57 @@ def run(args) -> dict:
         info["quiet_wait"] = quiet_wait
         wrk = Wrk(args.wrk_timeout, work, quiet_wait, 60 if quick else 600)
         info["wrk"] = wrk.version
+        jar = None
         if not args.skip_wiremock:
             info["java"] = java_version()
             jar = wiremock_jar()
             info["wiremock_version"] = wiremock_version(jar)
             info["wiremock_jar"] = str(jar.relative_to(ROOT)) if jar.is_relative_to(ROOT) else str(jar)
 
-        print(f"seeding {SEED_SCALE} defects", flush=True)
-        seeded = work / "seeded.db"
-        try:
-            done = subprocess.run([sys.executable, "-m", "mockserver.cli", "seed", "--db", str(seeded),
-                                   "--scale", str(SEED_SCALE)], capture_output=True, text=True,
-                                  timeout=600, cwd=ROOT, env=clean_env())
-        except subprocess.TimeoutExpired:
-            raise Abort("qacmock seed took more than 10 minutes") from None
-        if done.returncode != 0:
-            raise Abort(f"qacmock seed failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
-        info["seed_log"] = (done.stdout + done.stderr).strip().splitlines()[-1].rsplit(": ", 1)[-1]
+        seeded, info["seed_log"] = seed_database(work)
         shutil.copy(seeded, work / "mock.db")
 
-        print("starting the mock and checking every request body", flush=True)
-        mock, mock_url = start_mock(str(work / "mock.db"), work)
+        print(f"starting the mock ({info['mock_server']}) and checking every request body", flush=True)
+        mock, mock_url = start_mock(str(work / "mock.db"), work, options)
         stack.callback(mock.stop)
         setup = prepare(Client(mock_url))
         info["setup"] = setup
-        (work / "bugs_load_response.xml").write_bytes(setup.load_response)
+        responses = {"Bugs_Load": work / "bugs_load_response.xml",
+                     "Bugs_LoadByCriteria": work / "bugs_loadbycriteria_response.xml"}
+        responses["Bugs_Load"].write_bytes(setup.load_response)
+        responses["Bugs_LoadByCriteria"].write_bytes(setup.criteria_response)
         print(f"  Bugs_Load reads Bug {setup.bug_id}; Bugs_Update rewrites Bug {setup.update_bug}; "
               f"LoadByCriteria pages project {setup.criteria_project}", flush=True)
 
-        spyne, spyne_url = start_spyne(work / "bugs_load_response.xml", work)
+        spyne, spyne_url = start_spyne(responses["Bugs_Load"], work)
         stack.callback(spyne.stop)
         check_spyne(spyne_url, setup)
+        floors = start_floors(setup, responses, work, stack)
+        info["floors"] = [server.name for server, _ in floors]
+        wiremocks = start_load_wiremocks(jar, setup, work, stack) if jar else []
 
-        points: list[Point] = []
-        load = setup.bodies["Bugs_Load"]
-        targets = [(mock, mock_url, MOCK), (spyne, spyne_url, SPYNE)]
-        wiremocks = []
-        if not args.skip_wiremock:
-            for journal in (True, False):
-                server, url = start_wiremock(jar, setup.load_response, work, journal)
-                stack.callback(server.stop)
-                answer = Client(url).call("Bugs_Load", load)
-                if answer.status_code != 200 or answer.content != setup.load_response:
-                    raise Abort(f"{server.name} did not answer the mock's Bugs_Load response: "
-                                f"HTTP {answer.status_code}, {answer.content[:300]!r}")
-                wiremocks.append((server, url, server.name))
-            targets += wiremocks
-
-        print("Bugs_Load: mock, bare spyne and WireMock in turn", flush=True)
-        for server, url, name in targets:
-            wrk.run(server, url, "Bugs_Load", load, 8, jvm_warmup if name.startswith("WireMock") else warmup,
-                    label=f"{name} (warm-up)")
-        for c in connections:
-            for server, url, name in targets:
-                points.append(wrk.run(server, url, "Bugs_Load", load, c, duration))
-        for server, _, _ in [(spyne, None, None)] + wiremocks:
+        print("Bugs_Load: mock, bare spyne, static floors and WireMock in turn", flush=True)
+        mock_target = Target(mock, mock_url, warmup)
+        targets = [mock_target, Target(spyne, spyne_url, warmup)]
+        targets += [Target(server, url, warmup) for server, url in floors]
+        targets += [Target(server, url, jvm_warmup) for server, url in wiremocks]
+        points = interleave(wrk, targets, "Bugs_Load", setup.bodies["Bugs_Load"], connections, duration)
+        for server, _ in [(spyne, None)] + wiremocks:
             server.stop()
+
+        print(f"Bugs_LoadByCriteria ({PAGE} defects): mock, static floors and WireMock in turn", flush=True)
+        targets = [mock_target] + [Target(server, url, warmup) for server, url in floors]
+        if jar:
+            targets.append(Target(*start_criteria_wiremock(jar, setup, work, stack), jvm_warmup))
+        points += interleave(wrk, targets, "Bugs_LoadByCriteria", setup.bodies["Bugs_LoadByCriteria"],
+                             connections, duration)
+        for target in targets[1:]:
+            target.server.stop()
 
         print("the mock's other operations", flush=True)
         for op in MOCK_OPS:
-            if op == "Bugs_Load":
-                continue
-            wrk.run(mock, mock_url, op, setup.bodies[op], 8, warmup, label=f"{MOCK} (warm-up)")
-            for c in connections:
-                points.append(wrk.run(mock, mock_url, op, setup.bodies[op], c, duration))
+            if op not in ("Bugs_Load", "Bugs_LoadByCriteria"):
+                points += interleave(wrk, [mock_target], op, setup.bodies[op], connections, duration)
         info["mock_log_lines"] = len(mock.log_path.read_text(errors="replace").splitlines())
         mock.stop()
 
@@ -895,17 +1121,15 @@ def run(args) -> dict:
         print(f"  floor {fl['floor_ms']:.2f} ms (with value formatting {fl['formatted_ms']:.2f} ms), "
               f"SQL {fl['sql_ms']:.2f} ms", flush=True)
 
-        print(f"cold start x{starts}", flush=True)
-        colds = []
-        for _ in range(starts):
-            colds.append(cold_start(work))
-            print(f"  {colds[-1]:.3f} s", flush=True)
+        print(f"cold start x{starts}" + (", the mock and WireMock in turn" if jar else ""), flush=True)
+        colds, wiremock_colds = cold_starts(starts, work, options, jar, setup)
 
         print(f"memory: Bugs_Load until {rss_target:,} calls", flush=True)
-        memory = memory_series(seeded, work, wrk, setup.bug_id, rss_target, rss_warm, rss_slice)
+        memory = memory_series(seeded, work, wrk, setup.bug_id, rss_target, rss_warm, rss_slice, options)
     info["finished"] = datetime.now()
     info["sources_changed"] = source_digest() != info["sources"]
-    return {"info": info, "points": points, "floor": fl, "cold": colds, "memory": memory}
+    return {"info": info, "points": points, "floor": fl, "cold": colds, "wiremock_cold": wiremock_colds,
+            "memory": memory}
 
 
 # -- the report ------------------------------------------------------------------------------
@@ -965,6 +1189,68 @@ def ratios(results) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def ratio_goal(what: str, ours: Point | None, theirs: Point | None, target: float) -> tuple:
+    """(what, measured, target, verdict) for ours.rps / theirs.rps ≥ target."""
+    if ours is None or theirs is None:
+        return what, "not measured", f"≥ {target:g}×", "—"
+    ratio = ours.rps / theirs.rps
+    flagged = " (a run had errors)" if ours.errors or theirs.errors else ""
+    flagged += " (disturbed)" if ours.disturbed or theirs.disturbed else ""
+    return (what, f"{ours.rps:,.0f} / {theirs.rps:,.0f} = **{ratio:.2f}×**{flagged}", f"≥ {target:g}×",
+            verdict(ratio >= target))
+
+
+def goals(results) -> list[tuple[str, str, str, str]]:
+    """Issue 19's goals, each from this run's points at the same connection count: (goal,
+    measured, target, verdict) rows."""
+    points, info = results["points"], results["info"]
+    conns, floor_name = info["connections"], FLOORS[info["mock_server"]]
+    rows = [ratio_goal(f"Bugs_Load, mock / {WIREMOCK_XPATH}, {c} conn.", find(points, MOCK, "Bugs_Load", c),
+                       find(points, WIREMOCK_XPATH, "Bugs_Load", c), GOALS["wiremock_xpath"]) for c in conns]
+    rows += [ratio_goal(f"Bugs_Load, mock / {floor_name} (the mock's server), {c} conn.",
+                        find(points, MOCK, "Bugs_Load", c), find(points, floor_name, "Bugs_Load", c),
+                        GOALS["floor"]) for c in conns]
+    rows += [ratio_goal(f"Bugs_LoadByCriteria ({PAGE} defects), mock / {WIREMOCK_XPATH} ({PAGE}-defect "
+                        f"page), {c} conn.", find(points, MOCK, "Bugs_LoadByCriteria", c),
+                        find(points, WIREMOCK_XPATH, "Bugs_LoadByCriteria", c), GOALS["lbc_wiremock"])
+             for c in conns]
+    rows += [write_goal(points, op, c) for op in ("Bugs_Add", "Bugs_Update") for c in conns]
+    rows.append(p99_goal(points))
+    rows.append(cold_goal(results["cold"], results["wiremock_cold"]))
+    return rows
+
+
+def write_goal(points, op: str, c: int) -> tuple:
+    """req/s against WRITES_BASELINE: another run than this one."""
+    what = f"{op} req/s, this run / {WRITES_BASELINE_COMMIT}'s report, {c} conn."
+    target = f"≥ {GOALS['writes']:g}× (\"3× today's\")"
+    ours, base = find(points, MOCK, op, c), WRITES_BASELINE[op].get(c)
+    if ours is None or base is None:
+        return what, "not measured" if ours is None else f"{ours.rps:,.0f} (no baseline at {c} conn.)", target, "—"
+    ratio = ours.rps / base
+    return (what, f"{ours.rps:,.0f} / {base:,.0f} = **{ratio:.2f}×**", target, verdict(ratio >= GOALS["writes"]))
+
+
+def p99_goal(points) -> tuple:
+    c, limit = GOALS["p99_connections"], GOALS["p99_ms"]
+    load = find(points, MOCK, "Bugs_Load", c)
+    what, target = f"Bugs_Load p99, mock, {c} conn.", f"< {limit:g} ms"
+    if load is None:
+        return what, f"not measured (--connections has no {c})", target, "—"
+    flagged = " (disturbed)" if load.disturbed else ""
+    return what, f"**{load.p99_ms:.2f} ms**{flagged}", target, verdict(load.p99_ms < limit)
+
+
+def cold_goal(mock: list[float], wiremock: list[float]) -> tuple:
+    what = f"Cold start, median of {len(mock)}, mock / WireMock (XPath stub)"
+    target = f"≤ {GOALS['cold_vs_wiremock']:g}×"
+    if not wiremock:
+        return what, f"{statistics.median(mock):.3f} s / not measured", target, "—"
+    ours, theirs = statistics.median(mock), statistics.median(wiremock)
+    return (what, f"{ours:.3f} s / {theirs:.3f} s = **{ours / theirs:.2f}×**", target,
+            verdict(ours / theirs <= GOALS["cold_vs_wiremock"]))
+
+
 def source_digest() -> str:
     """SHA-256 of mockserver/'s Python sources: did the code change during the run?"""
     import hashlib
@@ -984,6 +1270,57 @@ def git_state() -> str:
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return f"`{head}`" + (" with uncommitted changes in mockserver/" if dirty else "")
+
+
+def floor_setup(info) -> str:
+    floors = [name for name, label in FLOORS.items() if label in info["floors"]]
+    missing = [name for name in HTTP_SERVERS if name not in floors]
+    return ("- Static floors (`benchmarks/static_floor.py`): a WSGI app that reads the request body and "
+            "answers the mock's exact Bugs_Load or Bugs_LoadByCriteria response bytes (chosen by "
+            "SOAPAction), with `Content-Type: text/xml; charset=utf-8`, on "
+            + " and on ".join(f"{name} ({FLOOR_THREADS[name]} {'thread' if FLOOR_THREADS[name] == 1 else 'threads'}"
+                              + (", 1 worker process, 1 runtime thread, asyncio loop" if name == "granian"
+                                 else "") + ")" for name in floors)
+            + ": what the HTTP server does returning the same bytes with no work."
+            + (f" Not measured: {', '.join(missing)} (not installed)." if missing else ""))
+
+
+def wiremock_setup(setup: Setup) -> list[str]:
+    load_xpath = XPATHS["Bugs_Load"].format(setup.bug_id)
+    page_xpath = XPATHS["Bugs_LoadByCriteria"].format(1)
+    return [
+        "- WireMock: `java -jar wiremock-standalone.jar --port P --root-dir DIR --disable-banner`, one "
+        "stub per instance (WireMock 3 JSON mapping in `DIR/mappings`), each answering the mock's exact "
+        "response bytes with `Content-Type: text/xml; charset=utf-8`:",
+        f"  - `{WIREMOCK_XPATH}`, what a WireMock user would set up instead of the mock: `POST "
+        f"/psws/psws.asmx` with the body pattern `matchesXPath` `{load_xpath}` (Bugs_Load) or "
+        f"`{page_xpath}` (Bugs_LoadByCriteria, answering the {PAGE}-defect page; an instance of its "
+        f"own). Before measuring, the same call with BugId {setup.bug_id + 1} / PageNumber 2 was "
+        "checked to answer 404. Request journal on (WireMock's default). The goals use these.",
+        f"  - `{WIREMOCK}`: `POST /psws/psws.asmx` matched on method and URL only, WireMock's defaults "
+        f"(request journal on and unbounded); `{WIREMOCK_NJ}` adds `--no-request-journal` (WireMock 3's "
+        "name for disabling it). For comparison; the old ratio targets below use the first.",
+    ]
+
+
+def goals_section(results) -> list[str]:
+    info = results["info"]
+    served = (f"`--server {info['server_option']}`, not serve's default" if info["server_option"]
+              else "serve's default")
+    return [
+        "## Goals (issue 19)",
+        "",
+        f"The mock runs on {info['mock_server']} ({served}); its static floor is the one on the same "
+        "server. Each ratio divides two points of this run measured in turn at the same connection count; "
+        "every connection count is reported (no best-of). The Bugs_Add and Bugs_Update baselines are "
+        f"the req/s of `docs/performance.md` as committed at {WRITES_BASELINE_COMMIT} (another run, "
+        "same machine type), so those two ratios also carry that run's noise.",
+        "",
+        "| Goal | Measured | Target | |",
+        "|---|---|---|---|",
+        *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in goals(results)),
+        "",
+    ]
 
 
 def report(results, command: str, image: str) -> str:
@@ -1016,7 +1353,8 @@ def report(results, command: str, image: str) -> str:
         "",
         "**Read with care:** the machine has 2 cores and wrk runs on the same machine, so the load "
         "generator takes CPU from the server under test; nothing is pinned. The `server CPU` column "
-        "is the server process's user+system CPU time over the point's duration (100% = one core): "
+        "is the user+system CPU time of the server's process and its children (granian answers from "
+        "a worker process) over the point's duration (100% = one core): "
         "a Python server holding the GIL cannot use much more than one core; WireMock's JVM can use "
         "both. `Other CPU` is what every other process on the machine used meanwhile (cores, from "
         "/proc/stat user+system time, minus the server, wrk and this harness; kernel threads such as "
@@ -1026,8 +1364,11 @@ def report(results, command: str, image: str) -> str:
         "",
         "## Setup",
         "",
-        f"- The mock: `python -m mockserver.cli serve --port P --db FILE --access-log off`, otherwise "
-        f"defaults ({SERVER_THREADS} waitress threads, journal of 1,000 calls without bodies, admin API "
+        "- The mock: `python -m mockserver.cli serve --port P --db FILE --access-log off"
+        + (f" --server {info['server_option']}`" if info["server_option"] else "`")
+        + f", otherwise defaults ({info['mock_server']}"
+        + ("" if info["server_option"] else " (serve's default)")
+        + f", {SERVER_THREADS} threads, journal of 1,000 calls without bodies, admin API "
         f"on), on a copy of a database made by `qacmock seed --scale {SEED_SCALE}` ({info['seed_log']}).",
         f"- SOAP 1.1, `Content-Type: text/xml; charset=utf-8`, `SOAPAction: \"{NS}<Op>\"`; every body "
         "was checked to answer HTTP 200 before it was measured. Each server × operation had an "
@@ -1054,27 +1395,24 @@ def report(results, command: str, image: str) -> str:
         f"database, journal or logging. Its Bug has {setup.spyne_fields} members "
         f"(the mock's: {setup.bug_fields}); values identical: {'yes' if setup.spyne_same_values else 'no'}.",
     ]
+    lines += [floor_setup(info)]
     if info["wiremock"]:
-        lines += [f"- WireMock: `java -jar wiremock-standalone.jar --port P --root-dir DIR --disable-banner`, "
-                  "one stub (`POST /psws/psws.asmx`, matched on method and URL only) answering the mock's "
-                  "exact Bugs_Load response bytes with `Content-Type: text/xml; charset=utf-8`. "
-                  f"`{WIREMOCK}` runs WireMock's defaults, whose request journal is on and unbounded; "
-                  f"`{WIREMOCK_NJ}` adds `--no-request-journal` (WireMock 3's name for disabling it). "
-                  "The ratio targets use the defaults."]
+        lines += wiremock_setup(setup)
     else:
         lines += ["- WireMock: skipped (`--skip-wiremock`)."]
     lines += [
         "",
         "## Results",
         "",
-        f"![Bugs_Load throughput by server, the mock's p50 per operation, and RSS over calls]({image})",
+        f"![Bugs_Load and Bugs_LoadByCriteria throughput by server, the mock's p50 per operation, "
+        f"and RSS over calls]({image})",
         "",
         f"{info['duration']:g} s per point. Latencies from wrk's latency distribution.",
         "",
         "| Server | Operation | Conn. | req/s | p50 ms | p99 ms | Requests | Server CPU | Other CPU | Errors |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
-    order = {name: i for i, name in enumerate((MOCK, SPYNE, WIREMOCK, WIREMOCK_NJ))}
+    order = {name: i for i, name in enumerate(SERVER_ORDER)}
     ops = {op: i for i, op in enumerate(MOCK_OPS)}
     for p in sorted(points, key=lambda p: (order.get(p.server, 9), ops.get(p.op, 9), p.connections)):
         cpu = p.cpu_s / p.duration_s if p.duration_s else float("nan")
@@ -1092,6 +1430,7 @@ def report(results, command: str, image: str) -> str:
                "understated.") if disturbed else
               f"No point ran while other processes used more than {BUSY_LIMIT} cores.", ""]
 
+    lines += goals_section(results)
     lines += ["## Ratios and targets", "", "| Ratio | Measured | Target | |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in ratios(results)]
 
@@ -1125,13 +1464,21 @@ def report(results, command: str, image: str) -> str:
         "",
         "## Cold start",
         "",
-        "`python -m mockserver.cli serve --db :memory: --access-log off` (the default dataset built "
-        "in memory), from `Popen` to the first `GetVersion` answered 200, polled every 5 ms:",
+        "The mock: `python -m mockserver.cli serve --db :memory: --access-log off` (the default dataset "
+        "built in memory), from `Popen` to the first `GetVersion` answered 200. WireMock: `java -jar "
+        "wiremock-standalone.jar` with the XPath Bugs_Load stub, from `Popen` to the first Bugs_Load "
+        "answered with the stub's bytes. Polled every 5 ms; the two started in turn.",
         "",
-        "| Starts | Median | Best | Worst | Target |",
-        "|---:|---:|---:|---:|---|",
-        f"| {len(results['cold'])} | {statistics.median(results['cold']):.3f} s | {min(results['cold']):.3f} s "
+        "| Server | Starts | Median | Best | Worst | Target |",
+        "|---|---:|---:|---:|---:|---|",
+        f"| mock | {len(results['cold'])} | {statistics.median(results['cold']):.3f} s | {min(results['cold']):.3f} s "
         f"| {max(results['cold']):.3f} s | < 1 s: {verdict(max(results['cold']) < 1)} |",
+    ]
+    if results["wiremock_cold"]:
+        colds = results["wiremock_cold"]
+        lines += [f"| WireMock | {len(colds)} | {statistics.median(colds):.3f} s | {min(colds):.3f} s "
+                  f"| {max(colds):.3f} s | — |"]
+    lines += [
         "",
         "## Memory over calls",
         "",
@@ -1163,32 +1510,34 @@ def report(results, command: str, image: str) -> str:
     return "\n".join(lines)
 
 
-def plot(results, path: Path):
-    import matplotlib
-    import matplotlib.ticker
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+# (format, colour) per server: one server looks the same in every panel.
+STYLES = {MOCK: ("o-", "C0"), SPYNE: ("s-", "C1"), FLOORS["waitress"]: ("D:", "C2"),
+          FLOORS["granian"]: ("d:", "C3"), WIREMOCK_XPATH: ("^-", "C4"), WIREMOCK: ("<--", "C5"),
+          WIREMOCK_NJ: ("v--", "C6")}
 
-    points, info, mem = results["points"], results["info"], results["memory"]
-    conns = info["connections"]
-    fig, axes = plt.subplots(1, 3, figsize=(17, 5))
-    ax = axes[0]
-    for server, style in ((MOCK, "o-"), (SPYNE, "s-"), (WIREMOCK, "^-"), (WIREMOCK_NJ, "v--")):
-        ys = [find(points, server, "Bugs_Load", c) for c in conns]
+
+def throughput_panel(ax, points, op: str, conns: list[int], title: str):
+    """req/s against connections, one line per server measured at every connection count."""
+    import matplotlib.ticker
+
+    for server in SERVER_ORDER:
+        ys = [find(points, server, op, c) for c in conns]
         if all(ys):
-            ax.plot(conns, [p.rps for p in ys], style, label=server)
+            style, colour = STYLES[server]
+            ax.plot(conns, [p.rps for p in ys], style, color=colour, label=server)
     ax.set_xscale("log", base=2)
     ax.set_xticks(conns, [str(c) for c in conns])
     ax.set_xlabel("connections")
     ax.set_ylabel("requests / s (log scale)")
-    ax.set_yscale("log")           # WireMock is an order of magnitude above the Python servers
+    ax.set_yscale("log")           # WireMock and the floors are an order of magnitude above the mock
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-    ax.set_title("Bugs_Load throughput")
-    ax.legend()
+    ax.set_title(title)
+    ax.legend(fontsize="small")
     ax.grid(True, which="both", alpha=0.3)
 
-    ax = axes[1]
+
+def latency_panel(ax, points, conns: list[int]):
     width = 0.8 / len(conns)
     for i, c in enumerate(conns):
         values = [(find(points, MOCK, op, c) or Point(MOCK, op, c, 0, float("nan"), 0, 0, 0, {})).p50_ms
@@ -1202,7 +1551,8 @@ def plot(results, path: Path):
     ax.legend()
     ax.grid(True, axis="y", which="both", alpha=0.3)
 
-    ax = axes[2]
+
+def memory_panel(ax, mem):
     calls = [n for n, _, _ in mem["series"]]
     ax.plot(calls, [r / 1024 for _, r, _ in mem["series"]], ".-", label="VmRSS")
     ax.plot(calls, [h / 1024 for _, _, h in mem["series"]], "--", label="VmHWM (peak)")
@@ -1215,6 +1565,21 @@ def plot(results, path: Path):
     ax.set_title(f"The mock's memory ({mem['connections']} connections)")
     ax.legend(loc="lower right")
     ax.grid(True, alpha=0.3)
+
+
+def plot(results, path: Path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    points, info = results["points"], results["info"]
+    conns = info["connections"]
+    fig, axes = plt.subplots(2, 2, figsize=(15, 11))
+    throughput_panel(axes[0][0], points, "Bugs_Load", conns, "Bugs_Load throughput")
+    throughput_panel(axes[0][1], points, "Bugs_LoadByCriteria", conns,
+                     f"Bugs_LoadByCriteria ({PAGE} defects) throughput")
+    latency_panel(axes[1][0], points, conns)
+    memory_panel(axes[1][1], results["memory"])
     fig.suptitle(f"qacmock performance, {info['started']:%Y-%m-%d}" + (" (quick smoke run)" if info["quick"] else ""))
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -1251,6 +1616,9 @@ def main():
     parser.add_argument("--connections", default="1,8,32", help="comma-separated wrk connection counts")
     parser.add_argument("--quick", action="store_true", help="a short smoke run (figures not for comparison)")
     parser.add_argument("--skip-wiremock", action="store_true", help="do not run WireMock (no Java/npm needed)")
+    parser.add_argument("--server", choices=HTTP_SERVERS, default=None,
+                        help="pass --server NAME to the mock's serve (default: not passed, serve's own "
+                             "default); the goal's static floor is on the same server")
     parser.add_argument("--wrk-timeout", type=float, default=10.0,
                         help="wrk's per-request timeout in seconds (default 10; slower answers count as errors)")
     parser.add_argument("--quiet-wait", type=float, default=None,
