@@ -97,6 +97,9 @@ CONDITION = (f'<Conditions xmlns:xsi="{XSI}" xmlns:xsd="{XSD}" Operation="opGT">
 
 MOCK_OPS = ("GetLoginInfo", "Bugs_Load", "Bugs_LoadByCriteria", "Bugs_Update", "Bugs_Add")
 MOCK, SPYNE = "mock", "bare spyne"
+# The mock with one Python thread: the fastest for plain traffic, not the default, since a delay
+# rule or a client sending its body slowly then holds up every other call.
+MOCK_ONE = "mock, --threads 1"
 WIREMOCK_XPATH = "WireMock, XPath stub"
 WIREMOCK, WIREMOCK_NJ = "WireMock, URL stub", "WireMock, URL stub, no journal"
 HTTP_SERVERS = ("waitress", "granian")      # what the mock can be served by (serve --server)
@@ -104,7 +107,7 @@ FLOORS = {name: f"static floor, {name}" for name in HTTP_SERVERS}
 # The floor runs each server as `qacmock serve` does by default: serve's --threads Python threads
 # (waitress's threads; granian's blocking threads, in one worker with one runtime thread).
 FLOOR_THREADS = {"waitress": SERVER_THREADS, "granian": SERVER_THREADS}
-SERVER_ORDER = (MOCK, SPYNE, *FLOORS.values(), WIREMOCK_XPATH, WIREMOCK, WIREMOCK_NJ)
+SERVER_ORDER = (MOCK, MOCK_ONE, SPYNE, *FLOORS.values(), WIREMOCK_XPATH, WIREMOCK, WIREMOCK_NJ)
 
 # What a WireMock user stubbing psws.asmx matches: the operation element and its argument.
 XPATHS = {"Bugs_Load": "//*[local-name()='Bugs_Load']/*[local-name()='BugId' and text()='{}']",
@@ -1082,6 +1085,10 @@ def run(args) -> dict:
         print(f"  Bugs_Load reads Bug {setup.bug_id}; Bugs_Update rewrites Bug {setup.update_bug}; "
               f"LoadByCriteria pages project {setup.criteria_project}", flush=True)
 
+        shutil.copy(seeded, work / "mock-one-thread.db")
+        mock_one, mock_one_url = start_mock(str(work / "mock-one-thread.db"), work, options + ["--threads", "1"],
+                                            MOCK_ONE)
+        stack.callback(mock_one.stop)
         spyne, spyne_url = start_spyne(responses["Bugs_Load"], work)
         stack.callback(spyne.stop)
         check_spyne(spyne_url, setup)
@@ -1090,8 +1097,8 @@ def run(args) -> dict:
         wiremocks = start_load_wiremocks(jar, setup, work, stack) if jar else []
 
         print("Bugs_Load: mock, bare spyne, static floors and WireMock in turn", flush=True)
-        mock_target = Target(mock, mock_url, warmup)
-        targets = [mock_target, Target(spyne, spyne_url, warmup)]
+        mock_target, mock_one_target = Target(mock, mock_url, warmup), Target(mock_one, mock_one_url, warmup)
+        targets = [mock_target, mock_one_target, Target(spyne, spyne_url, warmup)]
         targets += [Target(server, url, warmup) for server, url in floors]
         targets += [Target(server, url, jvm_warmup) for server, url in wiremocks]
         points = interleave(wrk, targets, "Bugs_Load", setup.bodies["Bugs_Load"], connections, duration)
@@ -1099,7 +1106,7 @@ def run(args) -> dict:
             server.stop()
 
         print(f"Bugs_LoadByCriteria ({PAGE} defects): mock, static floors and WireMock in turn", flush=True)
-        targets = [mock_target] + [Target(server, url, warmup) for server, url in floors]
+        targets = [mock_target, mock_one_target] + [Target(server, url, warmup) for server, url in floors]
         if jar:
             targets.append(Target(*start_criteria_wiremock(jar, setup, work, stack), jvm_warmup))
         points += interleave(wrk, targets, "Bugs_LoadByCriteria", setup.bodies["Bugs_LoadByCriteria"],
@@ -1511,7 +1518,7 @@ def report(results, command: str, image: str) -> str:
 
 
 # (format, colour) per server: one server looks the same in every panel.
-STYLES = {MOCK: ("o-", "C0"), SPYNE: ("s-", "C1"), FLOORS["waitress"]: ("D:", "C2"),
+STYLES = {MOCK: ("o-", "C0"), MOCK_ONE: ("o--", "C7"), SPYNE: ("s-", "C1"), FLOORS["waitress"]: ("D:", "C2"),
           FLOORS["granian"]: ("d:", "C3"), WIREMOCK_XPATH: ("^-", "C4"), WIREMOCK: ("<--", "C5"),
           WIREMOCK_NJ: ("v--", "C6")}
 

@@ -155,7 +155,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, "_Options"]:
     option("--server", "QACMOCK_SERVER", "granian",
            "HTTP server: granian (HTTP in Rust, the faster) or waitress (pure Python)",
            type=_lower, choices=("granian", "waitress"))
-    option("--threads", "QACMOCK_THREADS", "8", "Python threads running calls (per process)", type=_whole(1))
+    option("--threads", "QACMOCK_THREADS", "8",
+           "Python threads running calls (per process); 1 is the fastest for plain traffic, but a "
+           "delay rule or a client sending its body slowly then holds up every other call",
+           type=_whole(1))
     option("--workers", "QACMOCK_WORKERS", "1",
            "worker processes sharing the port and a --db file; the journal, fault rules and "
            "snapshots need 1", type=_whole(1))
