@@ -56,7 +56,10 @@ def record_changes(store, entity: Entity, item_id: int, proj_id: int, user_id: i
     for f in _audited_fields(entity.type_name):
         if f.name not in values:
             continue
-        old, new = _comparable(existing.get(f.name)), _comparable(values.get(f.name))
+        old, new = existing.get(f.name), values[f.name]
+        if type(old) is type(new) and old == new:
+            continue        # most of a Load sent back unchanged: nothing to normalise
+        old, new = _comparable(old), _comparable(new)
         if old != new:
             record(store, entity, item_id, proj_id, user_id, now, f"Updated {label(f.name)}", old, new)
 

@@ -35,11 +35,17 @@ XML_SPACE = " \t\r\n"      # what XML Schema's whitespace collapse removes; not 
 XSI_TYPE, XSI_NIL = f"{{{XSI}}}type", f"{{{XSI}}}nil"
 
 
+_IN_NS = f"{{{NS}}}"
+_IN_NS_LENGTH = len(_IN_NS)
+
+
 def _local(el) -> str | None:
-    if not isinstance(el.tag, str):
+    tag = el.tag
+    if not isinstance(tag, str):
         return None   # comments, processing instructions
-    q = etree.QName(el)
-    return q.localname if q.namespace == NS else None
+    if tag.startswith(_IN_NS):      # the usual case, without building a QName
+        return tag[_IN_NS_LENGTH:]
+    return None
 
 
 def _is_empty(el) -> bool:
@@ -236,16 +242,15 @@ def _in_local_range(match) -> bool:
 def _check_scalar(xsd: Xsd, text: str, path: str) -> str:
     """The value's canonical text, once it is checked."""
     value = text.strip(XML_SPACE)
-    shown = brief(value, 40)
     if xsd is Xsd.INT:
         match = XSD_INT.fullmatch(value)
         if not match and re.fullmatch(r"[+-]?[0-9]+", value, re.ASCII):
-            raise ValidationError(f"{path} {shown} is out of the int range.")
+            raise ValidationError(f"{path} {brief(value, 40)} is out of the int range.")
         if not match:
             raise ValidationError(f"{path} '{text[:100]}' is not a valid int.")
         number = int(match.group(1)) * (-1 if value.startswith("-") else 1)
         if not INT32[0] <= number <= INT32[1]:
-            raise ValidationError(f"{path} {shown} is out of the int range.")
+            raise ValidationError(f"{path} {brief(value, 40)} is out of the int range.")
         return str(number)
     if xsd is Xsd.DECIMAL:
         if not XSD_DECIMAL.fullmatch(value):
@@ -253,7 +258,7 @@ def _check_scalar(xsd: Xsd, text: str, path: str) -> str:
         try:
             dotnet_decimal(Decimal(value))      # the store keeps what it gives: at most 28 places
         except ValueError:
-            raise ValidationError(f"{path} {shown} is out of the decimal range.") from None
+            raise ValidationError(f"{path} {brief(value, 40)} is out of the decimal range.") from None
     elif xsd is Xsd.DATETIME:
         match = XSD_DATETIME.fullmatch(value)
         if match is None or not _is_calendar_date(match):
