@@ -10,7 +10,7 @@ from .control.journal import DEFAULT_SIZE, Journal
 from .control.snapshots import STARTED, Snapshots
 from .domain.service import QacService
 from .seed import build, default_dataset
-from .soap.service import build_applications
+from .soap.service import build_applications, check_handlers
 from .domain.owned_items import DEFAULT_MAX_ATTACHMENT
 from .soap.direct import DirectCalls
 from .soap.wsgi import DEFAULT_MAX_BODY, SoapFront
@@ -40,7 +40,8 @@ class QacMock:
         self.journal = Journal(journal_size, journal_bodies)
         self.rules = FaultRules()
         # direct=False sends every call through spyne: what tests/test_direct.py compares with.
-        front = SoapFront(build_applications(self.service), max_body, strict,
+        check_handlers()
+        front = SoapFront(lambda: build_applications(self.service), max_body, strict,
                           DirectCalls(self.service) if direct else None)
         self.soap = ControlledFront(front, self.journal, self.rules, access_log)
         self.admin = AdminApi(self, admin_token, workers) if admin else None

@@ -836,3 +836,22 @@ def test_live_server_serves_the_generated_data(tmp_path):
         assert {t: s.count_rows(table(t)) for t in ALL_TYPES} == counts
     finally:
         s.close()
+
+
+def test_the_shipped_paragraphs_are_what_faker_gives_for_the_default_seed():
+    """The default dataset's text pool ships with the package (no Faker import at start-up):
+    it must stay what Faker draws, or the default data would change with it."""
+    from mockserver.seed.generator import SHIPPED_PARAGRAPHS, faker_paragraphs
+
+    shipped = json.loads(SHIPPED_PARAGRAPHS.read_text(encoding="utf-8"))
+    assert (shipped["seed"], shipped["count"]) == (default_dataset()["generate"]["seed"],
+                                                   default_dataset()["generate"]["paragraphs"])
+    assert shipped["paragraphs"] == faker_paragraphs(shipped["seed"], shipped["count"])
+
+
+def test_starting_on_the_default_data_imports_neither_faker_nor_spyne_applications():
+    code = ("import sys; from mockserver.app import QacMock; app = QacMock(':memory:'); "
+            "print('faker' in sys.modules, app.soap.front._spyne is None)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True"]

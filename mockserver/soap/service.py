@@ -254,10 +254,15 @@ def _handler(qac: QacService, op: Operation):
     return handle
 
 
-def build_service(qac: QacService) -> type:
+def check_handlers():
+    """Every kind of operation the registry declares has its handler: checked at start-up."""
     missing = sorted({op.kind for op in REGISTRY.operations} - set(HANDLERS))
     if missing:
         raise LookupError(f"no handler for the operation kinds {', '.join(missing)}")
+
+
+def build_service(qac: QacService) -> type:
+    check_handlers()
     methods = {}
     for op in REGISTRY.operations:
         kwargs = {"_args": tuple(p.name for p in op.params), "_operation_name": op.name}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
 from functools import lru_cache
@@ -163,15 +165,26 @@ def _routed_operation(environ, version: str, params: dict, element) -> Operation
 
 
 class SoapFront:
-    def __init__(self, applications: dict, max_body: int = DEFAULT_MAX_BODY, strict: bool = False,
-                 direct: DirectCalls | None = None):
-        self.spyne = {version: WsgiApplication(app) for version, app in applications.items()}
+    def __init__(self, applications: Callable[[], dict], max_body: int = DEFAULT_MAX_BODY,
+                 strict: bool = False, direct: DirectCalls | None = None):
+        # spyne's applications (one per SOAP version) are built at the first call that needs
+        # them: with direct calls that is two operations of 138, and building them was a fifth
+        # of the start-up.
+        self._applications, self._spyne, self._building = applications, None, threading.Lock()
         self.direct = direct            # None: every call through spyne
         self.wsdl = WsdlDocument()
         self.max_body = max_body
         # Strict: a request the real service would tolerate but the contract does not describe
         # is answered with a fault naming the rule, for client libraries that want to be exact.
         self.strict = strict
+
+    @property
+    def spyne(self) -> dict:
+        if self._spyne is None:
+            with self._building:
+                if self._spyne is None:
+                    self._spyne = {version: WsgiApplication(app) for version, app in self._applications().items()}
+        return self._spyne
 
     def handles(self, path: str) -> bool:
         return path.lower() in ENDPOINTS
