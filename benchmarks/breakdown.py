@@ -11,7 +11,7 @@ Bugs_LoadByCriteria page, on two mocks built side by side on the default data: t
 - Stages: the shares of one cProfile run, each stage the cumulative time of the function that
   does it; "SQL" is the time in sqlite3's own methods (part of "auth" and "domain"). The
   profiler slows Python code more than C code, so shares are indicative; the per-call times
-  are not profiled. HTTP (waitress) comes on top: docs/performance.md measures it.
+  are not profiled. HTTP (granian or waitress) comes on top: docs/performance.md measures it.
 
 Results go to docs/benchmarks/breakdown.md.
 """
@@ -168,8 +168,8 @@ def main():
                  for op in bodies["direct"] for path in apps]
         lines.append(f"| {stage} | " + " | ".join(cells) + " |")
     lines += ["", "\"of which SQL\" is part of authenticate and domain, not a stage of its own. The HTTP "
-                  "server's own share (waitress parsing, threads, sockets) is not in these figures; "
-                  "docs/performance.md measures the served mock against waitress answering static bytes.", ""]
+                  "server's own share (granian or waitress: parsing, threads, sockets) is not in these figures; "
+                  "docs/performance.md measures the served mock against each server answering static bytes.", ""]
     args.out.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
 
