@@ -9,6 +9,10 @@ import sys
 from . import __version__, conformance_command
 from .failures import CommandFailure
 
+# server.py's SERVERS, the default first: spelled out so that --help does not import the servers
+# (tests/test_operations.py keeps the two the same).
+_SERVER_CHOICES = ("granian", "waitress")
+
 
 def _env(name: str, default):
     return os.environ.get(name, default)
@@ -152,9 +156,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, "_Options"]:
     option("--db", "QACMOCK_DB", ":memory:",
            "SQLite database file, created with the default data when empty; :memory: forgets "
            "everything on exit")
-    option("--server", "QACMOCK_SERVER", "granian",
+    option("--server", "QACMOCK_SERVER", _SERVER_CHOICES[0],
            "HTTP server: granian (HTTP in Rust, the faster) or waitress (pure Python)",
-           type=_lower, choices=("granian", "waitress"))
+           type=_lower, choices=_SERVER_CHOICES)
     option("--threads", "QACMOCK_THREADS", "8",
            "Python threads running calls (per process); 1 is the fastest for plain traffic, but a "
            "delay rule or a client sending its body slowly then holds up every other call",

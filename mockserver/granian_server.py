@@ -76,8 +76,9 @@ class GranianServer:
         # granian closes the descriptor it is given when it stops: it gets a duplicate, so that
         # the listener's own is closed once, by close(), and never a number reused since.
         held = SocketHolder(os.dup(self.listener.fileno()), False, BACKLOG)
-        worker = WSGIWorker(1, (None, held), None,
-                            1, 512, self.threads, 30, BACKPRESSURE, "1")
+        worker = WSGIWorker(worker_id=1, sock=(None, held), ipc=None, threads=1, blocking_threads=512,
+                            py_threads=self.threads, py_threads_idle_timeout=30,
+                            backpressure=BACKPRESSURE, http_mode="1")
         loop = loops.get("asyncio")
         # granian calls this once its connections are closed and its threads have ended.
         self._signal.add_cb(self._drained.set)

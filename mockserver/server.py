@@ -12,9 +12,9 @@ from .app import QacMock
 from .granian_server import GranianServer
 from .listening import ServeError, listen
 from .seed import build, default_dataset
-from .stopping import REQUESTED as STOP_REQUESTED, STOP_SIGNALS
+from .stopping import DEFAULT_SHUTDOWN_TIMEOUT, REQUESTED as STOP_REQUESTED, STOP_SIGNALS
 from .store import Store
-from .waitress_server import DEFAULT_SHUTDOWN_TIMEOUT, GracefulServer, make_server
+from .waitress_server import GracefulServer, make_server
 
 log = logging.getLogger("qacmock")
 

@@ -11,6 +11,7 @@ import threading
 
 REQUESTED = threading.Event()
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+DEFAULT_SHUTDOWN_TIMEOUT = 10.0     # seconds calls in flight get to finish once a stop is asked
 
 
 def _request(_signum, _frame):

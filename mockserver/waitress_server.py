@@ -12,9 +12,9 @@ from waitress.server import BaseWSGIServer, create_server
 
 from .channel import CONNECTION_LIMITS, Channel
 from .listening import ServeError, cannot_listen
+from .stopping import DEFAULT_SHUTDOWN_TIMEOUT
 
 log = logging.getLogger("qacmock")
-DEFAULT_SHUTDOWN_TIMEOUT = 10.0
 WAKE = 0.2
 
 

@@ -915,3 +915,15 @@ def test_export_and_digest_read_the_database_from_qacmock_db(tmp_path):
     helped = subprocess.run([sys.executable, "-m", "mockserver.cli", "export", "--help"],
                             capture_output=True, text=True, env=clean_env(), timeout=60)
     assert "QACMOCK_DB" in helped.stdout
+
+
+def test_the_server_choices_of_serve_are_the_servers_it_has():
+    """``--server`` is parsed before the servers are imported (a fast --help): its choices are
+    spelled out in cli.py and must stay those of mockserver/server.py, default included."""
+    from mockserver import cli
+    from mockserver.server import DEFAULT_SERVER, SERVERS
+
+    assert cli.parse(["serve"]).server == DEFAULT_SERVER
+    assert set(cli._SERVER_CHOICES) == set(SERVERS)
+    for name in SERVERS:
+        assert cli.parse(["serve", "--server", name]).server == name
