@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 from pathlib import Path
 
@@ -32,6 +31,8 @@ from spyne.protocol.soap import Soap11  # noqa: E402
 from spyne.server.wsgi import WsgiApplication  # noqa: E402
 from spyne.util.xml import get_xml_as_object  # noqa: E402
 from waitress.server import create_server  # noqa: E402
+
+from common import serve_until_stopped  # noqa: E402
 
 from mockserver.soap.models import model_for  # noqa: E402
 
@@ -88,19 +89,8 @@ def main():
     bug, fields = read_bug(args.response)
     server = create_server(OnlyOnePath(WsgiApplication(application(bug))), host=args.host,
                            port=args.port, threads=args.threads, ident="bare-spyne")
-
-    def stop(*_):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    print(f"bare spyne serving at http://{server.effective_host}:{server.effective_port}{PATH} "
-          f"({fields} Bug fields, {args.threads} threads)", flush=True)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+    serve_until_stopped(server, f"bare spyne serving at {{url}}{PATH} ({fields} Bug fields, "
+                                f"{args.threads} threads)")
 
 
 if __name__ == "__main__":

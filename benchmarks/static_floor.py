@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
 from pathlib import Path
 
@@ -67,21 +66,12 @@ app = _from_environment()
 def serve_waitress(files: dict[str, str], host: str, port: int, threads: int):
     from waitress.server import create_server
 
+    from common import serve_until_stopped
+
     server = create_server(StaticFloor(read_responses(files)), host=host, port=port, threads=threads,
                            ident="static-floor")
-
-    def stop(*_):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    print(f"static floor serving at http://{server.effective_host}:{server.effective_port}{PATH} "
-          f"(waitress, {threads} threads; {', '.join(files)})", flush=True)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+    serve_until_stopped(server, f"static floor serving at {{url}}{PATH} (waitress, {threads} threads; "
+                                f"{', '.join(files)})")
 
 
 def serve_granian(files: dict[str, str], host: str, port: int, threads: int):
