@@ -32,6 +32,9 @@ def _whole(low: int, high: int | None = None):
     return parse
 
 
+_PORT = _whole(0, 65535)
+
+
 class JsonLines(logging.Formatter):
     """Every log line as one JSON object (with --access-log json): access lines are JSON already,
     the others are wrapped, so a log collector reads the whole stream as JSON lines."""
@@ -152,7 +155,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, "_Options"]:
                                             "stops the server gracefully.")
     option = _Options(serve)
     option("--host", "QACMOCK_HOST", "127.0.0.1", "interface to listen on (0.0.0.0 in a container)")
-    option("--port", "QACMOCK_PORT", "8080", "port; 0 picks a free one", type=_whole(0, 65535))
+    option("--port", "QACMOCK_PORT", "8080", "port; 0 picks a free one", type=_PORT)
     option("--db", "QACMOCK_DB", ":memory:",
            "SQLite database file, created with the default data when empty; :memory: forgets "
            "everything on exit")
@@ -314,7 +317,7 @@ def _health(args) -> int:
     import urllib.request
 
     try:
-        port = _whole(0, 65535)(_env("QACMOCK_PORT", "8080")) if not args.url else None
+        port = _PORT(_env("QACMOCK_PORT", "8080")) if not args.url else None
         no_admin = _switch(_env("QACMOCK_NO_ADMIN", ""))
     except argparse.ArgumentTypeError as error:
         sys.stderr.write(f"qacmock health: {error} (from QACMOCK_PORT / QACMOCK_NO_ADMIN)\n")
