@@ -61,3 +61,19 @@ def test_the_cache_stays_bounded_whatever_ids_clients_send():
     for user_id in range(3 * DIRECTORY_CACHE_SIZE):
         assert store.user(10_000_000 + user_id) is None
     assert len(store._directory_cache) <= DIRECTORY_CACHE_SIZE + 1
+
+
+def test_within_one_call_a_write_on_the_same_connection_is_seen_at_once():
+    """A call reads the directory's version once (Store.one_call), not once per read; a write
+    on the store's own connection in that call must still end the cache at once."""
+    from mockserver.seed import build, default_dataset
+    from mockserver.store.database import Store
+
+    store = Store()
+    build(store, default_dataset())
+    with store.one_call():
+        assert ("Defects", "Read") in store.rights(READER, FAMILY_ALBUM)
+        with store.transaction():
+            store.db.conn.execute(RIGHT, (FAMILY_ALBUM, READER))
+        assert ("Defects", "Read") not in store.rights(READER, FAMILY_ALBUM)
+    assert ("Defects", "Read") not in store.rights(READER, FAMILY_ALBUM)

@@ -62,6 +62,10 @@ class QacService(OwnedItems, Users, Housekeeping, CustomFields, ProjectPlanOpera
                 "Projects": visible or None,
             }
 
+    def one_call(self):
+        """The scope of one client call (see Store.one_call)."""
+        return self.store.one_call()
+
     # -- authentication ---------------------------------------------------------
     def authenticate(self, auth: dict | None, op: Operation) -> Caller:
         with self.store.lock:

@@ -232,11 +232,12 @@ HANDLERS = {
 
 
 def _run(qac: QacService, op: Operation, args: dict):
-    caller = None
-    if op.authenticated:
-        auth = plain_in(REGISTRY.complex_type("AuthenticationData"), args["AuthenticationData"])
-        caller = qac.authenticate(auth, op)
-    return HANDLERS[op.kind](qac, op, args, caller)
+    with qac.one_call():
+        caller = None
+        if op.authenticated:
+            auth = plain_in(REGISTRY.complex_type("AuthenticationData"), args["AuthenticationData"])
+            caller = qac.authenticate(auth, op)
+        return HANDLERS[op.kind](qac, op, args, caller)
 
 
 def _handler(qac: QacService, op: Operation):

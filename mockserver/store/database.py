@@ -88,6 +88,7 @@ class Store:
         self._update_sqls: dict = {}
         self._directory_cache: dict = {}
         self._directory_seen: int | None = None
+        self._call = threading.local()      # per thread: the version read in its current call
         # The columns whose SQLite form differs from the domain's (dates, decimals).
         self._converted = {e.type_name: [(f.name, f.xsd) for f in e.fields if f.xsd in CONVERTED]
                            for e in REGISTRY.entities}
@@ -185,7 +186,28 @@ class Store:
 
     # -- the directory: cached reads ---------------------------------------------
     def _directory_version(self) -> int:
+        call = self._call
+        if getattr(call, "open", False):
+            changes = self.db.conn.total_changes
+            if getattr(call, "changes", None) != changes:
+                call.version, call.changes = self._read_directory_version(), changes
+            return call.version
+        return self._read_directory_version()
+
+    def _read_directory_version(self) -> int:
         return self.db.conn.execute(f"SELECT Version FROM {schema.DIRECTORY_VERSION}").fetchone()[0]
+
+    @contextlib.contextmanager
+    def one_call(self):
+        """One client call: the directory's version is read once in it, and again only after this
+        connection has written (authentication alone read it five times). Another program's
+        change is seen from the next call on."""
+        call = self._call
+        call.open, call.changes = True, None
+        try:
+            yield
+        finally:
+            call.open = False
 
     def _move_directory_version_past(self, before: int):
         """After a restore the counter may be back at a value a cache (of this process or another
