@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from decimal import Decimal
-from functools import lru_cache
 
 from ..registry import REGISTRY, Entity
 
@@ -53,7 +52,7 @@ def record_owned(store, entity: Entity, owner: Entity, owner_row: dict, values: 
 
 def record_changes(store, entity: Entity, item_id: int, proj_id: int, user_id: int, now: datetime,
                    existing: dict, values: dict):
-    for f in _audited_fields(entity.type_name):
+    for f in entity.writable_scalar_fields:
         if f.name not in values:
             continue
         old, new = existing.get(f.name), values[f.name]
@@ -88,9 +87,3 @@ def text(value) -> str:
     else:
         shown = str(value)
     return shown[:VALUE_MAX]
-
-
-@lru_cache(maxsize=None)
-def _audited_fields(type_name: str) -> tuple:
-    """The fields whose changes an Update records: writable, not arrays."""
-    return tuple(f for f in REGISTRY.entity(type_name).fields if f.writable and not f.xsd.is_array)

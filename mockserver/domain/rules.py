@@ -1,7 +1,6 @@
 """Validation of item values against the registry and the project's configuration."""
 from __future__ import annotations
 
-from functools import lru_cache
 
 from ..registry import REGISTRY, Entity, Xsd
 from ..store import Store
@@ -17,22 +16,7 @@ def apply_defaults(entity: Entity, item: dict, kind: str = "add") -> dict:
     (Update clears to these)."""
     get = item.get
     return {name: (value if (value := get(name)) is not None else default)
-            for name, default in _writable(entity.type_name, kind)}
-
-
-@lru_cache(maxsize=None)
-def _checked(type_name: str) -> tuple:
-    """The writable fields with something to check: a length, a set, a choice list, a range or
-    a reference."""
-    return tuple(f for f in REGISTRY.entity(type_name).fields if f.writable and (
-        f.max_length is not None or f.allowed is not None or f.choice_list or f.references
-        or (f.xsd is Xsd.INT and (f.minimum is not None or f.maximum is not None))))
-
-
-@lru_cache(maxsize=None)
-def _writable(type_name: str, kind: str) -> tuple[tuple[str, object], ...]:
-    """(name, default) of the fields ``kind`` writes: the same for every call of a type."""
-    return tuple((f.name, f.default) for f in REGISTRY.entity(type_name).fields if f.writable_on(kind))
+            for name, default in entity.written_on(kind)}
 
 
 def check_operation_minimum(entity: Entity, values: dict, kind: str):
@@ -60,7 +44,7 @@ def apply_status_effects(effects: list, values: dict, who: int, when):
 
 def validate_values(store: Store, entity: Entity, values: dict, proj_id: int):
     """Check every set writable value; canonicalises choice-list values in place."""
-    for f in _checked(entity.type_name):
+    for f in entity.checked_fields:
         if f.name not in values:
             continue
         value = values.get(f.name)

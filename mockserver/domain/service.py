@@ -5,7 +5,6 @@ Values here are plain Python: None is "unset" (the SOAP layer maps 0 and
 """
 from __future__ import annotations
 
-from functools import lru_cache
 
 from .. import QACOMPLETE_VERSION
 from ..registry import LOGIN_ENTITY_AREAS, REGISTRY, Auto, Derivation, Entity, Operation, Right
@@ -85,7 +84,7 @@ class QacService(OwnedItems, Users, Housekeeping, CustomFields, ProjectPlanOpera
             rules.check_operation_minimum(entity, values, "add")
             owners = self._owners(caller, entity, values, right)
             self._validate(entity, values, proj_id, item_id=None)
-            for f in _server_set(entity.type_name):
+            for f in entity.server_set_fields:
                 if f.auto in (Auto.NOW, Auto.NOW_ON_ADD):
                     values[f.name] = now
                 elif f.auto in (Auto.CALLER, Auto.CALLER_ON_ADD):
@@ -285,9 +284,3 @@ class QacService(OwnedItems, Users, Housekeeping, CustomFields, ProjectPlanOpera
             elif f.derived is Derivation.CUSTOM_FIELD_VALUES:
                 value_lists.append((f.name, tuple(f"Custom{d['CustomFieldNbr']}" for d in defs)))
         return names, tuple(value_lists)
-
-
-@lru_cache(maxsize=None)
-def _server_set(type_name: str) -> tuple:
-    """The fields of a type the server sets itself (walked on every Add)."""
-    return tuple(f for f in REGISTRY.entity(type_name).fields if f.auto is not None)

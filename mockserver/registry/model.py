@@ -318,6 +318,36 @@ class Entity:
     def fields_by_lower_name(self) -> dict[str, Field]:
         return {f.name.lower(): f for f in self.fields}
 
+    # Per-type field lists walked on every call, found once.
+    @cached_property
+    def server_set_fields(self) -> tuple[Field, ...]:
+        """The fields the server sets itself (walked on every Add)."""
+        return tuple(f for f in self.fields if f.auto is not None)
+
+    @cached_property
+    def writable_scalar_fields(self) -> tuple[Field, ...]:
+        """Writable, not arrays: the fields whose changes an Update audits."""
+        return tuple(f for f in self.fields if f.writable and not f.xsd.is_array)
+
+    @cached_property
+    def checked_fields(self) -> tuple[Field, ...]:
+        """The writable fields with something to check: a length, a set, a choice list, a range
+        or a reference."""
+        return tuple(f for f in self.fields if f.writable and (
+            f.max_length is not None or f.allowed is not None or f.choice_list or f.references
+            or (f.xsd is Xsd.INT and (f.minimum is not None or f.maximum is not None))))
+
+    def written_on(self, kind: str) -> tuple[tuple[str, object], ...]:
+        """(name, default) of the fields an operation of ``kind`` writes."""
+        written = self._written_by_kind
+        if kind not in written:
+            written[kind] = tuple((f.name, f.default) for f in self.fields if f.writable_on(kind))
+        return written[kind]
+
+    @cached_property
+    def _written_by_kind(self) -> dict:
+        return {}
+
     @cached_property
     def custom_field_members(self) -> tuple[Field, ...]:
         """The members filled in after the query from the project's custom-field definitions."""
