@@ -16,15 +16,13 @@ from decimal import Decimal
 from functools import lru_cache
 from types import SimpleNamespace
 
-from lxml import etree
-
 from ..domain.errors import QacError
 from ..domain.service import QacService
 from ..registry import NS, REGISTRY, Operation, Xsd
 from .envelope import CONTENT_TYPES, ENVELOPE_NS, XML_DECLARATION
 from .faults import FaultSpec, fault_bytes, internal_fault
 from .render import RenderedItems, _text
-from .request import XSD_DATETIME
+from .request import XSD_DATETIME, _local
 from .service import _returning, _run
 from ..registry.constants import XSD, XSI
 
@@ -56,9 +54,8 @@ def read_arguments(op: Operation, element) -> dict:
     """The handler's arguments by parameter name, as spyne would give them (None when absent)."""
     params = _params(op.name)
     args = dict.fromkeys(params)
-    for child in element:
-        if isinstance(child.tag, str):
-            name = etree.QName(child).localname
+    for child in element:       # vetted: every element child is a parameter, in the namespace
+        if (name := _local(child)) is not None:
             args[name] = _value(params[name], child)
     return args
 
@@ -90,8 +87,7 @@ def _object(type_name: str, el) -> SimpleNamespace:
     members = _members(type_name)
     obj = SimpleNamespace()
     for child in el:
-        if isinstance(child.tag, str):
-            name = etree.QName(child).localname
+        if (name := _local(child)) is not None:
             setattr(obj, name, _value(members[name], child))
     return obj
 

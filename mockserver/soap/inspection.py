@@ -21,7 +21,7 @@ from ..store.values import dotnet_decimal
 from .envelope import ENVELOPE_NS
 from .findings import Finding
 from .request import (XML_SPACE, XSD_DATETIME, XSD_DECIMAL, XSD_INT, XSI_NIL, XSI_TYPE, INT32,
-                      _declared_name, _in_local_range, _is_calendar_date)
+                      _declared_name, _in_local_range, _is_calendar_date, _local)
 
 log = logging.getLogger("qacmock.soap")
 
@@ -31,7 +31,6 @@ PAGE_SIZE = (1, MAX_PAGE_SIZE)
 CREDENTIALS = ("AppCode", "DeptId", "UserId", "PassCode")
 PRE_ENCODED = ("&amp;", "&#60;", "&#62;", "&lt;", "&gt;")
 _OTHER_VERSION = {"1.1": "1.2", "1.2": "1.1"}
-_IN_NS = f"{{{NS}}}"
 _Local = namedtuple("_Local", "namespace localname")
 
 
@@ -186,11 +185,8 @@ class Inspection:
         gives it); each known one is checked in turn. The names present."""
         present, last = set(), None
         for child in _elements(element):
-            tag = child.tag
-            if tag.startswith(_IN_NS):      # the usual case, without building a QName
-                q = _Local(NS, tag[len(_IN_NS):])
-            else:
-                q = etree.QName(child)
+            local = _local(child)           # the usual case, without building a QName
+            q = _Local(NS, local) if local is not None else etree.QName(child)
             child_path = f"{path}/{q.localname}"
             if q.namespace != NS:
                 rule = "wrong-namespace" if q.localname in declared else "unknown-element"
