@@ -5,9 +5,8 @@ import logging
 
 from .control.admin import AdminApi
 from .control.calls import ControlledFront
-from .control.injection import FaultRules
-from .control.journal import DEFAULT_SIZE, Journal
-from .control.snapshots import STARTED, Snapshots
+from .control.journal import DEFAULT_SIZE
+from .control.plane import ControlPlane
 from .domain.service import QacService
 from .seed import build, default_dataset
 from .soap.service import build_applications, check_handlers
@@ -15,6 +14,7 @@ from .domain.owned_items import DEFAULT_MAX_ATTACHMENT
 from .soap.direct import DirectCalls
 from .soap.wsgi import DEFAULT_MAX_BODY, SoapFront
 from .store import Store
+from .store.control import ChangeCounter, ControlStore
 
 # spyne logs every client fault with a traceback; the mock reports those to the client.
 logging.getLogger("spyne.application.client").setLevel(logging.CRITICAL)
@@ -28,26 +28,30 @@ class QacMock:
                  admin_token: str | None = None, journal_size: int = DEFAULT_SIZE,
                  journal_bodies: bool = False, max_body: int = DEFAULT_MAX_BODY,
                  max_attachment: int = DEFAULT_MAX_ATTACHMENT, access_log: str = "text", workers: int = 1,
-                 strict: bool = False, direct: bool = True):
+                 strict: bool = False, direct: bool = True, shared_control: tuple[str, ChangeCounter] | None = None):
+        """``shared_control``: the control store (path and change counter) that the worker
+        processes of one server share, set up by the process that forked them."""
         self.dataset = dataset if dataset is not None else default_dataset()
         self.store = Store(db)
-        self.snapshots = Snapshots(self.store)
-        if self.store.is_empty():
-            build(self.store, self.dataset)
-        self.snapshots.save(STARTED)
+        if shared_control is None:
+            if self.store.is_empty():
+                build(self.store, self.dataset)
+            self.control = ControlPlane(self.store, ControlStore(), journal_size, journal_bodies)
+        else:
+            self.control = ControlPlane(self.store, ControlStore(*shared_control))
+        self.snapshots, self.journal, self.rules = self.control.snapshots, self.control.journal, self.control.rules
         self.service = QacService(self.store)
         self.service.max_attachment = max_attachment
-        self.journal = Journal(journal_size, journal_bodies)
-        self.rules = FaultRules()
         # direct=False sends every call through spyne: what tests/test_direct.py compares with.
         check_handlers()
         front = SoapFront(lambda: build_applications(self.service), max_body, strict,
                           DirectCalls(self.service) if direct else None)
-        self.soap = ControlledFront(front, self.journal, self.rules, access_log)
+        self.soap = ControlledFront(front, self.journal, self.rules, access_log, self.control.conformance)
         self.admin = AdminApi(self, admin_token, workers) if admin else None
         self.max_body = max_body        # the HTTP server refuses larger bodies before reading them
 
     def __call__(self, environ, start_response):
+        self.control.sync()
         path = environ.get("PATH_INFO", "")
         if self.soap.front.handles(path):
             return self.soap(environ, start_response)
@@ -57,5 +61,5 @@ class QacMock:
         return [b"Not found. The service is at /psws/psws.asmx (or /psWS.asmx); WSDL at ?WSDL.\n"]
 
     def close(self):
-        self.snapshots.close()
+        self.control.close()
         self.store.close()

@@ -167,8 +167,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, "_Options"]:
            "delay rule or a client sending its body slowly then holds up every other call",
            type=_whole(1))
     option("--workers", "QACMOCK_WORKERS", "1",
-           "worker processes sharing the port and a --db file; the journal, fault rules and "
-           "snapshots need 1", type=_whole(1))
+           "worker processes sharing the port, a --db file and the admin API's state (journal, "
+           "fault rules, snapshots, clock)", type=_whole(1))
     option("--no-admin", "QACMOCK_NO_ADMIN", None, "disable the admin API under /__admin/", switch=True)
     option("--admin-token", "QACMOCK_ADMIN_TOKEN", None,
            "require 'Authorization: Bearer TOKEN' on the admin API")

@@ -9,11 +9,14 @@ import socket
 import time
 
 from .app import QacMock
+from .control.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
+from .control.plane import ControlPlane
 from .granian_server import GranianServer
 from .listening import ServeError, listen
 from .seed import build, default_dataset
 from .stopping import DEFAULT_SHUTDOWN_TIMEOUT, REQUESTED as STOP_REQUESTED, STOP_SIGNALS
 from .store import Store
+from .store.control import ChangeCounter, ControlStore, control_path, remove_control_files
 from .waitress_server import GracefulServer, make_server
 
 log = logging.getLogger("qacmock")
@@ -95,14 +98,30 @@ def _serve_workers(db, host, port, threads, admin, admin_token, shutdown_timeout
                    options) -> int:
     """Several processes serving one listening socket and one SQLite file: the kernel spreads
     connections across them, SQLite's locks order their writes. The data is built once, here,
-    before forking; journal, fault rules and snapshots stay per process (see AdminApi)."""
+    before forking, and so is the control store they share beside it (journal, fault rules,
+    snapshots, findings, clock; removed when they stop)."""
     started = time.perf_counter()
     if db == ":memory:":
         raise SystemExit("qacmock serve: --workers needs --db FILE: the workers share one SQLite file")
+    shared = (control_path(db), ChangeCounter())
     store = Store(db)
-    if store.is_empty():
-        build(store, default_dataset())
-    store.close()
+    try:
+        if store.is_empty():
+            build(store, default_dataset())
+        remove_control_files(shared[0])     # a server killed before it could remove it
+        ControlPlane(store, ControlStore(*shared), options.get("journal_size", DEFAULT_JOURNAL_SIZE),
+                     options.get("journal_bodies", False)).close()
+    finally:
+        store.close()
+    try:
+        return _fork_workers(db, host, port, threads, admin, admin_token, shutdown_timeout, workers, server,
+                             {**options, "shared_control": shared}, started)
+    finally:
+        remove_control_files(shared[0])
+
+
+def _fork_workers(db, host, port, threads, admin, admin_token, shutdown_timeout, workers, server,
+                  options, started) -> int:
     listener = listen(host, port)
     bound_port = listener.getsockname()[1]
     # Stop signals stay blocked until a handler is in place, in the children and here: a SIGTERM

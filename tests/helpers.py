@@ -13,6 +13,7 @@ import requests
 import zeep
 from lxml import etree
 from zeep.plugins import HistoryPlugin
+from zeep.transports import Transport
 
 NS = "http://www.pragmaticsw.com/"
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -27,11 +28,13 @@ DEPT = 7154
 class Soap:
     """A zeep client bound to one SOAP version's port, with the raw exchange kept."""
 
-    def __init__(self, url: str, version: str):
+    def __init__(self, url: str, version: str, session: requests.Session | None = None):
+        """``session``: the HTTP session to call through (one kept-alive connection, one server process)."""
         self.url = url
         self.version = version
         self.history = HistoryPlugin()
-        self.client = zeep.Client(url + "?WSDL", plugins=[self.history])
+        transport = Transport(session=session) if session is not None else None
+        self.client = zeep.Client(url + "?WSDL", plugins=[self.history], transport=transport)
         self.service = self.client.bind("Service", "ServiceSoap12" if version == "1.2" else "ServiceSoap")
 
     @property

@@ -1,7 +1,9 @@
 """``qacmock serve --workers N``: several processes on one port and one SQLite file."""
 from __future__ import annotations
 
+import datetime
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -11,8 +13,9 @@ import time
 
 import pytest
 import requests
+import zeep
 
-from .helpers import FAMILY_ALBUM, Soap, auth, json_error, start_serve, stop_serve
+from .helpers import FAMILY_ALBUM, Soap, auth, start_serve, stop_serve
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="worker processes need fork()")
 
@@ -62,17 +65,117 @@ def test_both_workers_answer_and_concurrent_adds_all_land_once(workers):
     assert stored == 120
 
 
-def test_per_process_admin_state_is_refused_and_reset_works_for_all(workers):
+def pinned(url: str) -> tuple[requests.Session, requests.Session]:
+    """Two kept-alive connections, each served by a different worker process."""
+    sessions: dict[int, requests.Session] = {}
+    for _ in range(200):
+        session = requests.Session()
+        pid = session.get(root(url) + "/__admin/health", timeout=10).json()["pid"]
+        if pid in sessions:
+            session.close()
+            continue
+        sessions[pid] = session
+        if len(sessions) == 2:
+            return tuple(sessions.values())
+    raise AssertionError("the kernel never handed a connection to the second worker")
+
+
+def admin_of(session: requests.Session, url: str):
+    def call(method: str, path: str, **json):
+        response = session.request(method, root(url) + "/__admin" + path, json=json or None, timeout=30)
+        assert response.status_code < 300, (response.status_code, response.text)
+        return response.json()
+    return call
+
+
+def test_fault_rules_journal_and_findings_are_one_for_every_worker(workers):
+    """A rule added through one worker acts on the other's calls, ``times`` counts across both,
+    and the journal and the conformance report hold the calls of both."""
     _, url, _, _ = workers
-    for path in ("/__admin/journal", "/__admin/faults", "/__admin/snapshots"):
-        assert "worker processes" in json_error(requests.get(root(url) + path, timeout=10), 409)
-    before = requests.get(root(url) + "/__admin/health", timeout=10).json()["items"]["Bug"]
-    soap = Soap(url, "1.1")
-    soap.service.Bugs_Add(AuthenticationData=auth(), Bug=soap.new("Bug", Title="to be reset", StatusCode="Active"),
-                          SendEmailAlert="N", NewNotes="")
-    assert requests.post(root(url) + "/__admin/reset", timeout=30).status_code == 200
-    for _ in range(10):          # whichever worker answers sees the reset file
-        assert requests.get(root(url) + "/__admin/health", timeout=10).json()["items"]["Bug"] == before
+    a, b = pinned(url)
+    on_a, on_b = admin_of(a, url), admin_of(b, url)
+    on_a("POST", "/faults", action="soap_fault", operation="GetVersion", times=3, text="Shared rule.")
+    soaps = [Soap(url, "1.1", a), Soap(url, "1.1", b)]
+    outcomes = []
+    for i in range(6):
+        try:
+            soaps[i % 2].service.GetVersion()
+            outcomes.append("ok")
+        except zeep.exceptions.Fault:
+            outcomes.append("fault")
+    assert outcomes == ["fault"] * 3 + ["ok"] * 3
+    [rule] = on_b("GET", "/faults")["rules"]
+    assert (rule["matched"], rule["fired"], rule["remaining"]) == (3, 3, 0)
+    journal = on_b("GET", "/journal?operation=GetVersion")
+    assert [e["fault"] for e in journal["entries"]] == ["Shared rule."] * 3 + [None] * 3
+    assert [e["injected"] is not None for e in journal["entries"]] == [True] * 3 + [False] * 3
+    assert on_a("GET", "/journal/count?operation=GetVersion&fault=true")["count"] == 3
+    assert on_a("GET", "/conformance?operation=GetVersion")["requests"] == 6
+
+    on_b("PUT", "/journal/settings", size=2, bodies=True)
+    assert on_a("GET", "/journal/settings") == {"size": 2, "bodies": True, "entries": 2, "dropped": 4}
+    soaps[0].service.GetVersion()
+    [*_, last] = on_b("GET", "/journal")["entries"]
+    assert "GetVersionResult" in last["response"]
+
+    on_b("DELETE", "/faults")
+    soaps[0].service.GetVersion()           # the deletion reached the other worker's cache
+    on_a("DELETE", "/journal")
+    assert on_b("GET", "/journal")["count"] == 0
+
+
+def test_a_seeded_probability_is_one_stream_across_workers(workers):
+    """probability 0.5, seed 42, calls alternating between the workers: the pattern
+    random.Random(42) predicts, as with one process."""
+    _, url, _, _ = workers
+    a, b = pinned(url)
+    draws = random.Random(42)
+    predicted = [draws.random() < 0.5 for _ in range(20)]
+    admin_of(a, url)("POST", "/faults", action="soap_fault", operation="GetVersion", probability=0.5, seed=42)
+    soaps = [Soap(url, "1.1", a), Soap(url, "1.1", b)]
+    fired = []
+    for i in range(20):
+        try:
+            soaps[i % 2].service.GetVersion()
+            fired.append(False)
+        except zeep.exceptions.Fault:
+            fired.append(True)
+    assert fired == predicted
+
+
+def test_snapshots_reset_clock_and_outbox_are_shared_by_the_workers(workers):
+    _, url, _, _ = workers
+    a, b = pinned(url)
+    on_a, on_b = admin_of(a, url), admin_of(b, url)
+    soap_a, soap_b = Soap(url, "1.1", a), Soap(url, "1.1", b)
+
+    def add(soap, title, email="N"):
+        return soap.service.Bugs_Add(AuthenticationData=auth(), Bug=soap.new("Bug", Title=title, StatusCode="Active"),
+                                     SendEmailAlert=email, NewNotes="")
+
+    started = on_a("GET", "/health")["items"]["Bug"]
+    add(soap_a, "before the snapshot")
+    assert on_b("POST", "/snapshots", name="one-more")["name"] == "one-more"
+    add(soap_b, "after the snapshot")
+    assert [s["name"] for s in on_a("GET", "/snapshots")["snapshots"]] == ["one-more"]
+    on_a("POST", "/snapshots/one-more/restore")
+    assert on_b("GET", "/health")["items"]["Bug"] == started + 1
+
+    frozen = on_b("PUT", "/clock", freeze="2031-05-06T07:08:09")
+    assert on_a("GET", "/clock") == frozen
+    bug_id = add(soap_a, "made at the frozen time")
+    created = soap_b.service.Bugs_Load(AuthenticationData=auth(), BugId=bug_id).DateCreated
+    assert created.replace(tzinfo=None) == datetime.datetime(2031, 5, 6, 7, 8, 9)
+
+    subject_before = len(on_b("GET", "/emails")["emails"])
+    add(soap_a, "alerted", email="Y")
+    assert len(on_b("GET", "/emails")["emails"]) > subject_before
+
+    on_b("POST", "/reset", clock=True)
+    assert on_a("GET", "/health")["items"]["Bug"] == started
+    assert on_a("GET", "/clock")["controlled"] is False
+    assert on_a("GET", "/journal")["count"] == 0
+    assert [s["name"] for s in on_b("GET", "/snapshots")["snapshots"]] == ["one-more"]
 
 
 def test_sigterm_stops_every_worker_and_checkpoints(workers):
@@ -87,6 +190,7 @@ def test_sigterm_stops_every_worker_and_checkpoints(workers):
     assert text.count(" ready") >= 2 and "qacmock stopped" in text
     wal = db.with_name(db.name + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0
+    assert not db.with_name(db.name + "-control").exists()      # the shared control store goes with them
 
 
 def test_workers_need_a_database_file(tmp_path):

@@ -41,7 +41,8 @@
     DELETE /__admin/faults/<id>
 
 Reset also clears the journal, the conformance findings and the fault rules, and with {"clock": true} releases the clock;
-restoring a snapshot changes data only.
+restoring a snapshot changes data only. With several worker processes (serve --workers) all of
+this is shared: whichever process answers sees the same journal, rules, snapshots and clock.
 With a token configured, every call needs ``Authorization: Bearer <token>``.
 """
 from __future__ import annotations
@@ -61,7 +62,6 @@ from ..soap.findings import RULES
 from .conformance import Query
 from .injection import RuleError
 from .journal import Filter
-from .snapshots import STARTED
 
 PREFIX = "/__admin"
 MAX_BODY = 1024 * 1024
@@ -112,17 +112,8 @@ class AdminApi:
             unknown = sorted(set(options) - {"clock"})
             if unknown or not isinstance(options.get("clock", False), bool):
                 raise AdminError("400 Bad Request", "reset takes {} or {\"clock\": true}")
-            self.mock.snapshots.restore(STARTED)
-            self.mock.rules.clear()
-            self.mock.journal.clear()
-            self.mock.soap.conformance.clear()
-            if options.get("clock"):
-                clock.release()
+            self.mock.control.reset(release_clock=options.get("clock", False))
             return "200 OK", {"status": "reset"}
-        if parts[:1] in (["journal"], ["faults"], ["snapshots"], ["clock"], ["conformance"]) and self.workers > 1:
-            # Each worker process holds its own; an answer from one of them would mislead.
-            raise AdminError("409 Conflict", f"/__admin/{parts[0]} is not available with {self.workers} "
-                                             f"worker processes: each keeps its own; serve with one worker")
         if parts[:1] == ["journal"]:
             return self._journal(method, parts[1:], environ)
         if parts[:1] == ["faults"]:
@@ -256,6 +247,7 @@ class AdminApi:
             clock.release()
         else:
             clock.set_time(_local_moment(value, what), frozen=what == "freeze")
+        self.mock.control.clock_changed()
         return "200 OK", clock.state()
 
     def _emails(self, method: str, environ):

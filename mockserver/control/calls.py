@@ -55,7 +55,7 @@ class ControlledFront:
         if access_format not in ACCESS_LOG_FORMATS:
             raise ValueError(f"access log format must be one of {', '.join(ACCESS_LOG_FORMATS)}")
         self.front, self.journal, self.rules = front, journal, rules
-        self.conformance = conformance if conformance is not None else Conformance()
+        self.conformance = conformance if conformance is not None else Conformance(journal.control)
         self.access_format = access_format
 
     def __call__(self, environ, start_response):
@@ -84,10 +84,12 @@ class ControlledFront:
                       fault_kind=None if fault is None else "client" if fault.client else "server",
                       injected=None if rule is None else {"rule": rule.id, "action": rule.action},
                       findings=[f.rule for f in findings] or None)
-        entry = self.journal.record(request=environ.get(REQUEST_BODY), response=sent, **fields) \
-            if self.journal.enabled else None
-        if FINDINGS in environ:         # the envelope was read: the request was inspected
-            self.conformance.record(operation, findings, moment, entry.id if entry else None)
+        inspected = FINDINGS in environ         # the envelope was read: the request was inspected
+        if self.journal.enabled or inspected:
+            with self.journal.control.writing(changed=False):      # one commit for both
+                entry_id = self.journal.record(request=environ.get(REQUEST_BODY), response=sent, **fields)
+                if inspected:
+                    self.conformance.record(operation, findings, moment, entry_id)
         if len(environ.get(REQUEST_BODY) or b"") > LARGE_BODY:
             # The body, its copy for spyne and its tree are done with: drop them first.
             for key in (REQUEST_BODY, PARSED_ENVELOPE, OPERATION_ELEMENT, "wsgi.input"):
@@ -104,9 +106,8 @@ class ControlledFront:
         return [sent]
 
     def _injected(self, environ, call: SoapCall, rule: Rule) -> Reply:
-        delay = rule.delay_seconds()
-        if delay:
-            time.sleep(delay)
+        if rule.delay:
+            time.sleep(rule.delay)
         action = rule.action
         if action in ("delay", "truncated"):
             return self.front.execute(environ, call)

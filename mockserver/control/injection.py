@@ -17,14 +17,13 @@ Every action also takes ``delay_ms`` / ``delay_max_ms``, applied first.
 """
 from __future__ import annotations
 
-import itertools
 import random
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 from ..domain.errors import (AUTHENTICATION_FAILED, AccessDeniedError, AuthenticationError, InternalError,
                              NotFoundError, QacError, ValidationError)
 from ..registry import REGISTRY
+from ..store.control import ControlStore
 
 ACTIONS = ("delay", "http_status", "soap_fault", "malformed", "truncated", "empty", "drop")
 MAX_DELAY_MS = 600_000
@@ -67,10 +66,7 @@ class Rule:
     seed: int | None = None
     matched: int = 0                    # calls that matched the rule's filters
     fired: int = 0                      # calls the rule acted on
-    _random: random.Random = field(default=None, repr=False)
-
-    def __post_init__(self):
-        self._random = random.Random(self.seed)
+    delay: float = 0                    # seconds, drawn when it fired on a call
 
     @property
     def remaining(self) -> int | None:
@@ -81,10 +77,15 @@ class Rule:
                 and (self.user is None or (user or "").casefold() == self.user.casefold())
                 and (self.project is None or project == self.project))
 
-    def delay_seconds(self) -> float:
+    def delay_seconds(self, draws: random.Random) -> float:
         if self.delay_max_ms is None:
             return self.delay_ms / 1000
-        return self._random.uniform(self.delay_ms, self.delay_max_ms) / 1000
+        return draws.uniform(self.delay_ms, self.delay_max_ms) / 1000
+
+    @property
+    def draws(self) -> bool:
+        """Whether acting on a call takes random numbers."""
+        return self.probability < 1 or self.delay_max_ms is not None
 
     def error(self) -> QacError:
         return FAULT_KINDS[self.kind](self.text)
@@ -103,53 +104,78 @@ class Rule:
 
 
 class FaultRules:
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._rules: list[Rule] = []
-        self._ids = itertools.count(1)
+    """The rules, kept in the control store so that every worker process applies the same ones
+    and counts into the same ``times``; each process caches the list (see ``reload``)."""
+
+    def __init__(self, control: ControlStore):
+        self.control = control
+        self._unseeded = random.Random()
+        self.reload()
 
     def __bool__(self) -> bool:
         return bool(self._rules)
 
+    def reload(self):
+        self._rules = self._stored()
+
+    def _stored(self) -> list[Rule]:
+        return [Rule(id=rule_id, matched=matched, fired=fired, **options)
+                for rule_id, options, matched, fired in self.control.rules()]
+
     def add(self, spec: dict) -> Rule:
         options = parse_rule(spec)
-        with self._lock:
-            if len(self._rules) >= MAX_RULES:
-                raise RuleError(f"there are already {MAX_RULES} rules; delete some first")
-            rule = Rule(id=next(self._ids), **options)
-            self._rules.append(rule)
-        return rule
+        rule_id = self.control.rule_add(options, MAX_RULES)
+        if rule_id is None:
+            raise RuleError(f"there are already {MAX_RULES} rules; delete some first")
+        self.reload()
+        return Rule(id=rule_id, **options)
 
     def listed(self) -> list[dict]:
-        with self._lock:
-            return [r.to_json() for r in self._rules]
+        return [rule.to_json() for rule in self._stored()]
 
     def delete(self, rule_id: int):
-        with self._lock:
-            for i, rule in enumerate(self._rules):
-                if rule.id == rule_id:
-                    del self._rules[i]
-                    return
-        raise KeyError(rule_id)
+        if not self.control.rule_delete(rule_id):
+            raise KeyError(rule_id)
+        self.reload()
 
     def clear(self):
-        with self._lock:
-            self._rules.clear()
+        self.control.rules_clear()
+        self.reload()
 
     def fire(self, operation: str, user: str | None, project: str | None) -> Rule | None:
-        """The rule that acts on this call, if any, with its counters moved on."""
-        if not self._rules:          # the common case costs one test, no lock
+        """The rule that acts on this call, if any, with its counters moved on and its delay drawn."""
+        rules = self._rules
+        if not rules:          # the common case costs one test
             return None
-        with self._lock:
-            for rule in self._rules:
-                if rule.remaining == 0 or not rule.matches(operation, user, project):
+        with self.control.writing(changed=False):
+            for rule in rules:
+                if not rule.matches(operation, user, project):
                     continue
-                rule.matched += 1
-                if rule.probability < 1 and rule._random.random() >= rule.probability:
+                matched = self.control.rule_match(rule.id)
+                if matched is None:             # used up, or deleted by another process
                     continue
-                rule.fired += 1
-                return rule
+                draws = self._draws(rule)
+                try:
+                    if rule.probability < 1 and draws.random() >= rule.probability:
+                        continue
+                    fired = self.control.rule_fired(rule.id)
+                    return replace(rule, matched=matched, fired=fired, delay=rule.delay_seconds(draws))
+                finally:
+                    if rule.seed is not None and rule.draws:
+                        self.control.set_rule_random_state(rule.id, draws.getstate())
         return None
+
+    def _draws(self, rule: Rule) -> random.Random:
+        """A seeded rule's one stream of random numbers, wherever its calls land; the state is
+        stored with the rule."""
+        if rule.seed is None or not rule.draws:
+            return self._unseeded
+        state = self.control.rule_random_state(rule.id)
+        if state is None:
+            return random.Random(rule.seed)
+        draws = random.Random()
+        draws.setstate((state[0], tuple(state[1]), state[2]))
+        return draws
 
 
 def parse_rule(spec) -> dict:

@@ -1,11 +1,11 @@
-"""The request journal: the last N SOAP calls, in a ring buffer, for tests to inspect."""
+"""The request journal: the last N SOAP calls, for tests to inspect."""
 from __future__ import annotations
 
-import itertools
-import threading
-from collections import deque
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from ..store.control import ControlStore
 
 DEFAULT_SIZE = 1000
 # A page of 200 Bugs is about 300 KB: keep bodies whole up to here, so a journal of
@@ -32,12 +32,6 @@ class Entry:
     # no more than it can show.
     request: str | None = field(default=None, repr=False)
     response: str | None = field(default=None, repr=False)
-
-    @property
-    def failed(self) -> bool:
-        """Anything but a normal answer: a fault, a status other than 200, or an injected failure."""
-        return (self.fault is not None or self.status != 200
-                or (self.injected is not None and self.injected["action"] != "delay"))
 
     def to_json(self) -> dict:
         data = {"id": self.id, "time": _iso(self.time), "operation": self.operation,
@@ -68,75 +62,94 @@ class Filter:
     operation: frozenset[str] | None = None
     user: str | None = None
     project: str | None = None
-    fault: bool | None = None            # True: failed calls only (see Entry.failed); False: the others
+    # True: failed calls only (a fault, a status other than 200, an injected failure); False: the others
+    fault: bool | None = None
     injected: bool | None = None
     since: datetime | None = None        # entries at or after this moment
     after: int | None = None             # entries with a greater id
 
-    def accepts(self, entry: Entry) -> bool:
-        return ((self.operation is None or entry.operation in self.operation)
-                and (self.user is None or (entry.user or "").casefold() == self.user.casefold())
-                and (self.project is None or entry.project == self.project)
-                and (self.fault is None or entry.failed == self.fault)
-                and (self.injected is None or (entry.injected is not None) == self.injected)
-                and (self.since is None or entry.time >= self.since)
-                and (self.after is None or entry.id > self.after))
-
 
 class Journal:
-    def __init__(self, size: int = DEFAULT_SIZE, bodies: bool = False):
-        self._lock = threading.Lock()
-        self._ids = itertools.count(1)
-        self.configure(size, bodies)
+    """The last ``size`` calls, kept in the control store: every worker process records into
+    the same journal and reads it whole."""
+
+    def __init__(self, control: ControlStore, size: int | None = None, bodies: bool = False):
+        self.control = control
+        if size is not None:            # the one who made the store sets it up
+            self.configure(size, bodies)
+        else:
+            self.reload()
 
     @property
     def enabled(self) -> bool:
         return self.size > 0
 
+    def reload(self):
+        """Take the settings as the store holds them (another process may have changed them)."""
+        self.size = self.control.setting("journal_size") or 0
+        self.bodies = bool(self.control.setting("journal_bodies"))
+
     def configure(self, size: int, bodies: bool):
         """Resize (keeping the newest entries) and choose whether bodies are kept."""
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             raise ValueError("the journal size must be a whole number of entries, 0 to turn it off")
-        with self._lock:
-            old = list(getattr(self, "_entries", ()))
-            kept = old[-size:] if size else []
-            self.size, self.bodies = size, bool(bodies)
-            self._entries: deque[Entry] = deque(kept, maxlen=size or None)
-            self.dropped = getattr(self, "dropped", 0) + len(old) - len(kept)
+        with self.control.writing():
+            self.control.set_setting("journal_size", size)
+            self.control.set_setting("journal_bodies", bool(bodies))
+            self.control.journal_keep(size)
+        self.size, self.bodies = size, bool(bodies)
 
     def settings(self) -> dict:
-        with self._lock:
-            return {"size": self.size, "bodies": self.bodies, "entries": len(self._entries),
-                    "dropped": self.dropped}
+        kept, dropped = self.control.journal_counts()
+        return {"size": self.size, "bodies": self.bodies, "entries": kept, "dropped": dropped}
 
-    def record(self, **fields) -> Entry | None:
+    def record(self, **fields) -> int | None:
+        """Keep one call; its entry's id (None with the journal off)."""
         if not self.size:
             return None
+        injected = fields["injected"]
+        values = {"Time": _microseconds(fields["time"]), "Operation": fields["operation"],
+                  "SoapVersion": fields["soap_version"], "User": fields["user"],
+                  "UserKey": (fields["user"] or "").casefold(), "Project": fields["project"],
+                  "Client": fields["client"], "DurationMs": fields["duration_ms"], "Status": fields["status"],
+                  "Fault": fields["fault"], "FaultKind": fields["fault_kind"],
+                  "InjectedRule": injected and injected["rule"], "InjectedAction": injected and injected["action"],
+                  "Findings": json.dumps(fields["findings"]) if fields["findings"] else None}
         if self.bodies:
-            fields["request"], fields["response"] = _text(fields["request"]), _text(fields["response"])
-        else:
-            fields["request"] = fields["response"] = None
-        with self._lock:
-            entry = Entry(id=next(self._ids), **fields)
-            if len(self._entries) == self.size:
-                self.dropped += 1
-            self._entries.append(entry)
-        return entry
+            values["Request"], values["Response"] = _text(fields["request"]), _text(fields["response"])
+        return self.control.journal_add(self.size, values)
 
     def entries(self, where: Filter = Filter(), limit: int | None = None) -> list[Entry]:
         """Matching entries, oldest first; with a limit, the newest ``limit`` of them."""
-        with self._lock:
-            found = [e for e in self._entries if where.accepts(e)]
-        return found[-limit:] if limit else found
+        return [_entry(row) for row in self.control.journal_rows(limit, **asdict(where) | _since(where))]
 
     def count(self, where: Filter = Filter()) -> int:
-        with self._lock:
-            return sum(1 for e in self._entries if where.accepts(e))
+        return self.control.journal_count(**asdict(where) | _since(where))
 
     def clear(self):
-        with self._lock:
-            self._entries.clear()
-            self.dropped = 0
+        self.control.journal_clear()
+
+
+def _since(where: Filter) -> dict:
+    return {"since": None if where.since is None else _microseconds(where.since)}
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _microseconds(moment: datetime) -> int:
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def _entry(row: dict) -> Entry:
+    return Entry(id=row["Id"], time=_EPOCH + timedelta(microseconds=row["Time"]), operation=row["Operation"],
+                 soap_version=row["SoapVersion"], user=row["User"], project=row["Project"],
+                 client=row["Client"], duration_ms=row["DurationMs"], status=row["Status"], fault=row["Fault"],
+                 fault_kind=row["FaultKind"],
+                 injected=None if row["InjectedRule"] is None else {"rule": row["InjectedRule"],
+                                                                    "action": row["InjectedAction"]},
+                 findings=json.loads(row["Findings"]) if row["Findings"] else None,
+                 request=row.get("Request"), response=row.get("Response"))
 
 
 def now() -> datetime:

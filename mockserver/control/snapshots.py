@@ -1,83 +1,66 @@
 """Named snapshots of the whole state, plus the two the server keeps for itself: the data it
-started with (reset) and the empty schema (reseed)."""
+started with (reset) and the empty schema (reseed). They are kept in the control store, so a
+snapshot saved through one worker process is restored through any other."""
 from __future__ import annotations
 
 import sqlite3
-import threading
-from dataclasses import dataclass
 from datetime import datetime
 
 from ..store import Store
+from ..store.control import ControlStore
 
 STARTED = "__started__"
 EMPTY = "__empty__"
-
-
-@dataclass
-class Snapshot:
-    name: str
-    created: datetime
-    copy: sqlite3.Connection
-
-    def describe(self) -> dict:
-        pages = self.copy.execute("PRAGMA page_count").fetchone()[0]
-        size = self.copy.execute("PRAGMA page_size").fetchone()[0]
-        return {"name": self.name, "created": self.created.isoformat(timespec="seconds"),
-                "bytes": pages * size}
+# Bytes 18-19 of a database file: 2 for WAL. A copy of a WAL file keeps them, and SQLite cannot
+# open such a copy in memory; 1 (rollback journal) is what an in-memory database has.
+_FILE_FORMAT = slice(18, 20)
 
 
 class Snapshots:
-    def __init__(self, store: Store):
-        self.store = store
-        self._items: dict[str, Snapshot] = {}
-        # Held for every use of a snapshot's connection, so none is closed while another
-        # thread reads or restores it. Lock order: the store's lock first, then this one.
-        self._lock = threading.RLock()
+    def __init__(self, store: Store, control: ControlStore):
+        self.store, self.control = store, control
 
     def save(self, name: str) -> dict:
-        return self.save_copy(name, self.store.snapshot())
+        copy = self.store.snapshot()
+        try:
+            data = bytearray(copy.serialize())
+        finally:
+            copy.close()
+        data[_FILE_FORMAT] = b"\x01\x01"
+        created = datetime.now().isoformat(timespec="seconds")
+        self.control.snapshot_save(name, created, bytes(data))
+        return {"name": name, "created": created, "bytes": len(data)}
 
-    def save_copy(self, name: str, copy: sqlite3.Connection) -> dict:
-        """Keep ``copy`` under ``name``; its description, read before anyone can replace it."""
-        snapshot = Snapshot(name, datetime.now(), copy)
-        with self._lock:
-            old = self._items.pop(name, None)
-            self._items[name] = snapshot
-            if old:
-                old.copy.close()
-            return snapshot.describe()
+    def has(self, name: str) -> bool:
+        return self.control.snapshot_data(name) is not None
 
     def clear(self):
         """Make the database the empty schema, for a reseed. That copy comes from a fresh
         store (the file may hold data), made on first use rather than at every start-up."""
-        with self._lock:
-            if EMPTY not in self._items:
-                empty = Store(":memory:")
-                self.save_copy(EMPTY, empty.snapshot())
+        if not self.has(EMPTY):
+            empty = Store(":memory:")
+            try:
+                Snapshots(empty, self.control).save(EMPTY)
+            finally:
                 empty.close()
         self.restore(EMPTY)
 
     def restore(self, name: str):
-        with self.store.lock, self._lock:
-            snapshot = self._items.get(name)
-            if snapshot is None:
-                raise KeyError(name)
-            self.store.restore_snapshot(snapshot.copy)
+        data = self.control.snapshot_data(name)
+        if data is None:
+            raise KeyError(name)
+        copy = sqlite3.connect(":memory:")
+        try:
+            copy.deserialize(data)
+            self.store.restore_snapshot(copy)
+        finally:
+            copy.close()
 
     def delete(self, name: str):
-        with self._lock:
-            snapshot = self._items.pop(name, None)
-            if snapshot is None:
-                raise KeyError(name)
-            snapshot.copy.close()
+        if not self.control.snapshot_delete(name):
+            raise KeyError(name)
 
     def listed(self) -> list[dict]:
         """The user's snapshots (the server's own are not listed)."""
-        with self._lock:
-            return [s.describe() for n, s in self._items.items() if not n.startswith("__")]
-
-    def close(self):
-        with self._lock:
-            for snapshot in self._items.values():
-                snapshot.copy.close()
-            self._items.clear()
+        return [{"name": name, "created": created, "bytes": size}
+                for name, created, size in self.control.snapshots() if not name.startswith("__")]

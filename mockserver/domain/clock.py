@@ -65,3 +65,17 @@ def state() -> dict:
     control = _control
     return {"now": now().isoformat(timespec="milliseconds"), "controlled": control is not None,
             "frozen": bool(control and control[2])}
+
+
+def control() -> list | None:
+    """The process-wide control as JSON can carry it (to share it with other processes)."""
+    control = _control
+    return None if control is None else [control[0].isoformat(), control[1], control[2]]
+
+
+def adopt(shared: list | None):
+    """Take the control another process set (``control()``'s form). The monotonic clock is the
+    machine's, so its reading taken there runs on here."""
+    global _control
+    with _lock:
+        _control = None if shared is None else (datetime.fromisoformat(shared[0]), shared[1], shared[2])
