@@ -29,6 +29,7 @@ from granian._loops import loops
 from .control.calls import DroppedConnection
 from .listening import BACKLOG
 from .soap.wsgi import CHUNKED_OVER_LIMIT
+from .stopping import StopFlag
 
 log = logging.getLogger("qacmock")
 # Requests handed to Python at once, per process; the rest wait in hyper, unread. waitress's
@@ -64,12 +65,12 @@ class GranianServer:
         self.app, self.listener, self.threads, self.timeout = app, listener, threads, timeout
         self.effective_host, self.effective_port = listener.getsockname()[:2]
         self._signal = WorkerSignal()
-        self._stop = threading.Event()
+        self._stop = StopFlag()
         self._drained = threading.Event()
         self._in_flight, self._counting = 0, threading.Lock()
 
     def stop(self, *_signal):
-        # Only events: this runs in a signal handler.
+        # Only a flag: this runs in a signal handler (see StopFlag).
         self._stop.set()
 
     def run(self):
@@ -83,8 +84,8 @@ class GranianServer:
         # granian calls this once its connections are closed and its threads have ended.
         self._signal.add_cb(self._drained.set)
         worker.serve_str(_new_cbscheduler(loop, self._call, impl_asyncio=True), loop, self._signal)
-        while not self._stop.wait(0.2):     # a signal handler runs between waits
-            pass
+        while not self._stop.is_set():      # a signal handler runs between sleeps
+            time.sleep(0.2)
         self._signal.set()
         # New connections are refused from now on, not left waiting in the backlog: granian
         # closes its duplicate as its accept loop ends, and the socket with the last one.

@@ -7,9 +7,25 @@ in the first half second (imports, building the data) was lost, and `docker stop
 the server then stops as soon as it can, and exits 0.
 """
 import signal
-import threading
 
-REQUESTED = threading.Event()
+
+class StopFlag:
+    """Set from a signal handler, read by the serving loop. Not a threading.Event: its set()
+    takes a lock, and a second signal arriving while the first handler holds it ran the handler
+    again in the same thread, which then waited on that lock forever (a burst of SIGTERMs, or
+    Ctrl-C's SIGINT to every worker plus the parent's SIGTERM, hung a worker)."""
+
+    def __init__(self):
+        self._set = False
+
+    def set(self):
+        self._set = True
+
+    def is_set(self) -> bool:
+        return self._set
+
+
+REQUESTED = StopFlag()
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 DEFAULT_SHUTDOWN_TIMEOUT = 10.0     # seconds calls in flight get to finish once a stop is asked
 

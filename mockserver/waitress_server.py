@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import threading
 import time
 
 from waitress import wasyncore
@@ -12,7 +11,7 @@ from waitress.server import BaseWSGIServer, create_server
 
 from .channel import CONNECTION_LIMITS, Channel
 from .listening import ServeError, cannot_listen
-from .stopping import DEFAULT_SHUTDOWN_TIMEOUT
+from .stopping import DEFAULT_SHUTDOWN_TIMEOUT, StopFlag
 
 log = logging.getLogger("qacmock")
 WAKE = 0.2
@@ -44,7 +43,7 @@ class GracefulServer:
     def __init__(self, server, timeout: float = DEFAULT_SHUTDOWN_TIMEOUT):
         self.server, self.timeout = server, timeout
         self.effective_host, self.effective_port = server.effective_host, server.effective_port
-        self._stop = threading.Event()
+        self._stop = StopFlag()
 
     def close(self):
         """Nothing left to release: run() closes every socket."""

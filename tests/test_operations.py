@@ -359,6 +359,25 @@ def test_signal_lets_the_call_in_flight_finish_refuses_new_ones_and_checkpoints(
     assert rows == [(title, FAMILY_ALBUM)]
 
 
+@pytest.mark.parametrize("server", ["granian", "waitress"])
+def test_a_burst_of_stop_signals_still_stops(tmp_path, server):
+    """Signals that arrive while the handler of the one before is still running (Ctrl-C sends
+    SIGINT to every worker and the parent forwards SIGTERM; a supervisor may repeat itself):
+    the server stops and exits 0. A handler that took a lock hung 3 of 5 such runs for good."""
+    for attempt in range(5):
+        served = serve(tmp_path, "--access-log", "off", "--server", server)
+        for _ in range(3000):
+            try:
+                os.kill(served.proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                break
+        try:
+            wait_exit(served.proc, 20)
+        finally:
+            stop(served)
+        assert served.proc.returncode == 0, f"attempt {attempt}: {served.log.read_text()}"
+
+
 def test_idle_keep_alive_connections_do_not_hold_up_the_stop(tmp_path):
     """A keep-alive connection that made one call, and one that never sent anything, are
     closed at once on SIGTERM: the process exits well before the 10 s shutdown timeout."""
