@@ -16,7 +16,7 @@ from .listening import ServeError, listen
 from .seed import build, default_dataset
 from .stopping import DEFAULT_SHUTDOWN_TIMEOUT, REQUESTED as STOP_REQUESTED, STOP_SIGNALS
 from .store import Store
-from .store.control import ChangeCounter, ControlStore, control_path, remove_control_files
+from .store.control import SharedCounters, ControlStore, control_path, remove_control_files
 from .waitress_server import GracefulServer, make_server
 
 log = logging.getLogger("qacmock")
@@ -103,7 +103,7 @@ def _serve_workers(db, host, port, threads, admin, admin_token, shutdown_timeout
     started = time.perf_counter()
     if db == ":memory:":
         raise SystemExit("qacmock serve: --workers needs --db FILE: the workers share one SQLite file")
-    shared = (control_path(db), ChangeCounter())
+    shared = (control_path(db), SharedCounters())
     store = Store(db)
     try:
         if store.is_empty():

@@ -84,12 +84,9 @@ class ControlledFront:
                       fault_kind=None if fault is None else "client" if fault.client else "server",
                       injected=None if rule is None else {"rule": rule.id, "action": rule.action},
                       findings=[f.rule for f in findings] or None)
-        inspected = FINDINGS in environ         # the envelope was read: the request was inspected
-        if self.journal.enabled or inspected:
-            with self.journal.control.writing(changed=False):      # one commit for both
-                entry_id = self.journal.record(request=environ.get(REQUEST_BODY), response=sent, **fields)
-                if inspected:
-                    self.conformance.record(operation, findings, moment, entry_id)
+        entry_id = self.journal.record(request=environ.get(REQUEST_BODY), response=sent, **fields)
+        if FINDINGS in environ:         # the envelope was read: the request was inspected
+            self.conformance.record(operation, findings, moment, entry_id)
         if len(environ.get(REQUEST_BODY) or b"") > LARGE_BODY:
             # The body, its copy for spyne and its tree are done with: drop them first.
             for key in (REQUEST_BODY, PARSED_ENVELOPE, OPERATION_ELEMENT, "wsgi.input"):

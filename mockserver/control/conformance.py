@@ -35,16 +35,19 @@ class Query:
 class Conformance:
     """Kept in the control store, so that every worker process counts into the same report."""
 
-    def __init__(self, control: ControlStore, kept: int = DEFAULT_KEPT):
-        self.control, self._kept = control, kept
+    def __init__(self, control: ControlStore, kept: int | None = None):
+        """With ``kept``, the newest findings kept (DEFAULT_KEPT where the store is set up)."""
+        self.control = control
+        if kept is not None or control.setting("findings_kept") is None:
+            control.set_setting("findings_kept", kept or DEFAULT_KEPT, changed=False)
 
     def clear(self):
         self.control.findings_clear()
 
     def record(self, operation: str | None, findings: list[Finding], moment: datetime, request_id: int | None):
-        time = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        time = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z") if findings else None
         self.control.findings_add(operation, [(f.operation, f.rule, {"time": time, "request": request_id,
-                                                                     **f.to_json()}) for f in findings], self._kept)
+                                                                     **f.to_json()}) for f in findings])
 
     def report(self, where: Query = Query(), limit: int | None = None) -> dict:
         """Counts per rule (with each operation's), and the newest matching findings."""

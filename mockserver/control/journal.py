@@ -117,7 +117,7 @@ class Journal:
                   "Findings": json.dumps(fields["findings"]) if fields["findings"] else None}
         if self.bodies:
             values["Request"], values["Response"] = _text(fields["request"]), _text(fields["response"])
-        return self.control.journal_add(self.size, values)
+        return self.control.journal_add(values)
 
     def entries(self, where: Filter = Filter(), limit: int | None = None) -> list[Entry]:
         """Matching entries, oldest first; with a limit, the newest ``limit`` of them."""

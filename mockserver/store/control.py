@@ -2,9 +2,9 @@
 the snapshots, the journal's settings and the clock.
 
 One process keeps it in memory. Worker processes share a file beside the data (``<db>-control``)
-and a change counter in memory mapped before they were forked: a worker rereads what it caches
-(settings, rules, clock) only when the counter has moved, so a call that finds nothing changed
-pays one read of shared memory, not a query."""
+and counters in memory mapped before they were forked: a worker rereads what it caches (settings,
+rules, clock) only when the change counter has moved, so a call that finds nothing changed pays
+one read of shared memory, not a query."""
 from __future__ import annotations
 
 import contextlib
@@ -15,6 +15,8 @@ import os
 import sqlite3
 import struct
 import threading
+
+from ..registry import REGISTRY
 
 CONTROL_SUFFIX = "-control"
 _COUNTER = struct.Struct("Q")
@@ -27,7 +29,6 @@ _SCHEMA = (
     "DurationMs REAL, Status INTEGER, Fault TEXT, FaultKind TEXT, InjectedRule INTEGER, "
     "InjectedAction TEXT, Findings TEXT, Request TEXT, Response TEXT)",
     # '' stands for "no operation" where a key cannot be NULL.
-    "CREATE TABLE IF NOT EXISTS Inspected (Operation TEXT PRIMARY KEY, Requests INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS FindingCounts (Operation TEXT NOT NULL, Rule TEXT NOT NULL, "
     "Findings INTEGER NOT NULL, PRIMARY KEY (Operation, Rule))",
     "CREATE TABLE IF NOT EXISTS Findings (Id INTEGER PRIMARY KEY AUTOINCREMENT, Operation TEXT, "
@@ -35,6 +36,12 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS FaultRules (Id INTEGER PRIMARY KEY AUTOINCREMENT, Options TEXT NOT NULL, "
     "Matched INTEGER NOT NULL DEFAULT 0, Fired INTEGER NOT NULL DEFAULT 0, RandomState TEXT)",
     "CREATE TABLE IF NOT EXISTS Snapshots (Name TEXT PRIMARY KEY, Created TEXT NOT NULL, Data BLOB NOT NULL)",
+    # The rings: ids are consecutive since the last clear, so the newest N are those above the
+    # new id - N. Triggers, because a statement more per call from Python cost more than the rest.
+    "CREATE TRIGGER IF NOT EXISTS JournalRing AFTER INSERT ON Journal BEGIN DELETE FROM Journal WHERE "
+    "Id <= NEW.Id - (SELECT Value FROM Settings WHERE Name = 'journal_size'); END",
+    "CREATE TRIGGER IF NOT EXISTS FindingsRing AFTER INSERT ON Findings BEGIN DELETE FROM Findings WHERE "
+    "Id <= NEW.Id - (SELECT Value FROM Settings WHERE Name = 'findings_kept'); END",
 )
 _FAILED = ("(Fault IS NOT NULL OR Status IS NULL OR Status <> 200 "
            "OR (InjectedAction IS NOT NULL AND InjectedAction <> 'delay'))")
@@ -42,22 +49,49 @@ JOURNAL_COLUMNS = ("Id", "Time", "Operation", "SoapVersion", "User", "Project", 
                    "Status", "Fault", "FaultKind", "InjectedRule", "InjectedAction", "Findings")
 
 
-class ChangeCounter:
-    """A number in anonymous shared memory: processes forked after it was made see one value.
-    It moves after a change is committed, so a process that reads it, then the store, rereads
-    the store again for any change it may have missed."""
+# The slot of each operation's count of inspected requests (None: the request named none);
+# slot 0 is the change counter.
+_SLOTS = {name: slot for slot, name in enumerate([op.name for op in REGISTRY.operations] + [None], start=1)}
+
+
+class SharedCounters:
+    """Numbers in anonymous shared memory: processes forked after they were made see the same ones.
+
+    - The change counter moves after a change to what processes cache (settings, rules, clock)
+      is committed, so a process that reads it, then the store, rereads the store for any change
+      it missed.
+    - The requests inspected per operation: a call adds one here, where a statement in the store
+      cost more than the rest of recording the call."""
 
     def __init__(self):
-        self._memory = mmap.mmap(-1, _COUNTER.size)
+        self._memory = mmap.mmap(-1, _COUNTER.size * (1 + len(_SLOTS)))
         self._lock = multiprocessing.Lock()        # a semaphore, shared across fork() as well
 
-    @property
-    def value(self) -> int:
-        return _COUNTER.unpack_from(self._memory)[0]
+    def _get(self, slot: int) -> int:
+        return _COUNTER.unpack_from(self._memory, slot * _COUNTER.size)[0]
 
-    def bump(self):
+    def _add(self, slot: int):
         with self._lock:
-            _COUNTER.pack_into(self._memory, 0, self.value + 1)
+            _COUNTER.pack_into(self._memory, slot * _COUNTER.size, self._get(slot) + 1)
+
+    @property
+    def version(self) -> int:
+        return self._get(0)
+
+    def changed(self):
+        self._add(0)
+
+    def add_inspected(self, operation: str | None):
+        self._add(_SLOTS[operation])
+
+    def inspected(self) -> dict[str | None, int]:
+        with self._lock:
+            return {name: n for name, slot in _SLOTS.items() if (n := self._get(slot))}
+
+    def clear_inspected(self):
+        with self._lock:
+            for slot in _SLOTS.values():
+                _COUNTER.pack_into(self._memory, slot * _COUNTER.size, 0)
 
 
 def control_path(db: str) -> str:
@@ -71,9 +105,9 @@ def remove_control_files(path: str):
 
 
 class ControlStore:
-    def __init__(self, path: str = ":memory:", counter: ChangeCounter | None = None):
+    def __init__(self, path: str = ":memory:", counters: SharedCounters | None = None):
         self.path = path
-        self.counter = counter or ChangeCounter()
+        self.counters = counters or SharedCounters()
         self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         # Several workers write it at once; what it holds is worth no fsync (a restart starts afresh).
         self.conn.execute("PRAGMA busy_timeout = 30000")
@@ -82,13 +116,14 @@ class ControlStore:
             self.conn.execute("PRAGMA synchronous = OFF")
         self.lock = threading.RLock()
         self._changed = False
+        self._inserts: dict[tuple, str] = {}
         with self.writing(changed=False):
             for statement in _SCHEMA:
                 self.conn.execute(statement)
 
     @property
     def version(self) -> int:
-        return self.counter.value
+        return self.counters.version
 
     def close(self):
         with self.lock:
@@ -113,7 +148,7 @@ class ControlStore:
                     self.conn.execute("ROLLBACK")
                 raise
             if self._changed:
-                self.counter.bump()
+                self.counters.changed()
 
     def _value(self, sql: str, params=()):
         row = self.conn.execute(sql, params).fetchone()
@@ -131,15 +166,15 @@ class ControlStore:
                               "ON CONFLICT (Name) DO UPDATE SET Value = excluded.Value", (name, json.dumps(value)))
 
     # -- journal ------------------------------------------------------------------
-    def journal_add(self, size: int, values: dict) -> int:
-        """A new entry (``values`` by column), and the oldest dropped past ``size``; its id."""
-        columns = ", ".join(values)
-        with self.writing(changed=False):
-            new_id = self.conn.execute(f"INSERT INTO Journal ({columns}) VALUES "
-                                       f"({', '.join('?' * len(values))})", tuple(values.values())).lastrowid
-            # Ids are consecutive since the last clear: the newest ``size`` are those above this.
-            self.conn.execute("DELETE FROM Journal WHERE Id <= ?", (new_id - size,))
-        return new_id
+    def journal_add(self, values: dict) -> int:
+        """A new entry (``values`` by column), the oldest dropped past the journal's size; its id.
+        One statement, its own transaction: the cheapest write a call can make."""
+        sql = self._inserts.get(tuple(values))
+        if sql is None:
+            sql = self._inserts[tuple(values)] = (f"INSERT INTO Journal ({', '.join(values)}) "
+                                                  f"VALUES ({', '.join('?' * len(values))})")
+        with self.lock:
+            return self.conn.execute(sql, tuple(values.values())).lastrowid
 
     def journal_keep(self, size: int):
         with self.writing(changed=False):
@@ -184,26 +219,26 @@ class ControlStore:
             return self._value(f"SELECT COUNT(*) FROM Journal WHERE {condition}", params)
 
     # -- conformance findings -------------------------------------------------------
-    def findings_add(self, operation: str | None, findings: list[tuple[str | None, str, dict]], kept: int):
+    def findings_add(self, operation: str | None, findings: list[tuple[str | None, str, dict]]):
         """One inspected request of ``operation``, with its findings (operation, rule, finding)."""
+        self.counters.add_inspected(operation)
+        if not findings:
+            return
         with self.writing(changed=False):
-            self.conn.execute("INSERT INTO Inspected (Operation, Requests) VALUES (?, 1) ON CONFLICT (Operation) "
-                              "DO UPDATE SET Requests = Requests + 1", (operation or "",))
             for finding_operation, rule, finding in findings:
                 self.conn.execute("INSERT INTO FindingCounts (Operation, Rule, Findings) VALUES (?, ?, 1) "
                                   "ON CONFLICT (Operation, Rule) DO UPDATE SET Findings = Findings + 1",
                                   (finding_operation or "", rule))
-                new_id = self.conn.execute("INSERT INTO Findings (Operation, Rule, Finding) VALUES (?, ?, ?)",
-                                           (finding_operation, rule, json.dumps(finding))).lastrowid
-                self.conn.execute("DELETE FROM Findings WHERE Id <= ?", (new_id - kept,))
+                self.conn.execute("INSERT INTO Findings (Operation, Rule, Finding) VALUES (?, ?, ?)",
+                                  (finding_operation, rule, json.dumps(finding)))
 
     def findings_report(self, operations: frozenset | None, rules: frozenset | None):
         """(requests inspected, [(operation, rule, count)], [finding, oldest first], dropped)."""
         op_sql, op_params = _among("Operation", operations and {o or "" for o in operations})
         rule_sql, rule_params = _among("Rule", rules)
         recent_op_sql, recent_op_params = _among("IFNULL(Operation, '')", operations and {o or "" for o in operations})
+        requests = sum(n for op, n in self.counters.inspected().items() if operations is None or op in operations)
         with self.lock:
-            requests = self._value(f"SELECT IFNULL(SUM(Requests), 0) FROM Inspected WHERE {op_sql}", op_params)
             counts = [(op or None, rule, n) for op, rule, n in self.conn.execute(
                 f"SELECT Operation, Rule, Findings FROM FindingCounts WHERE {op_sql} AND {rule_sql}",
                 op_params + rule_params)]
@@ -215,8 +250,9 @@ class ControlStore:
         return requests, counts, recent, dropped
 
     def findings_clear(self):
+        self.counters.clear_inspected()
         with self.writing(changed=False):
-            for table in ("Inspected", "FindingCounts", "Findings"):
+            for table in ("FindingCounts", "Findings"):
                 self.conn.execute(f"DELETE FROM {table}")
             self.conn.execute("INSERT INTO Settings (Name, Value) VALUES ('findings_cleared', ?) "
                               "ON CONFLICT (Name) DO UPDATE SET Value = excluded.Value", (self._last_id("Findings"),))
