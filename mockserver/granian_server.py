@@ -56,8 +56,8 @@ class _StartResponse:
 
 
 class GranianServer:
-    """The mock served on ``listener`` (a bound socket, or one shared by worker processes) until
-    ``stop()``: then no new connection is accepted, calls in flight finish and are answered,
+    """The mock served on ``listener`` (the server's listening socket, or a worker process's own)
+    until ``stop()``: then no new connection is accepted, calls in flight finish and are answered,
     idle keep-alive connections are closed, and after ``timeout`` seconds whatever is left is
     cut off (the process exits with it)."""
 

@@ -12,7 +12,7 @@ from .app import QacMock
 from .control.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from .control.plane import ControlPlane
 from .granian_server import GranianServer
-from .listening import ServeError, listen
+from .listening import ServeError, listen, reserve
 from .seed import build, default_dataset
 from .stopping import DEFAULT_SHUTDOWN_TIMEOUT, REQUESTED as STOP_REQUESTED, STOP_SIGNALS
 from .store import Store
@@ -42,7 +42,7 @@ def bind(app: QacMock, host: str = "127.0.0.1", port: int = 8080, threads: int =
          server: str = DEFAULT_SERVER, timeout: float = DEFAULT_SHUTDOWN_TIMEOUT,
          listener: socket.socket | None = None):
     """A runner serving ``app`` (not yet running); port 0 picks a free port. With ``listener``,
-    it serves that listening socket (shared by worker processes) instead."""
+    it serves that listening socket (a worker process's own) instead."""
     return SERVERS[server](app, host, port, threads, timeout, listener)
 
 
@@ -96,10 +96,10 @@ def _announce(host, port, db, admin, admin_token, started, workers=1, server=DEF
 
 def _serve_workers(db, host, port, threads, admin, admin_token, shutdown_timeout, workers, server,
                    options) -> int:
-    """Several processes serving one listening socket and one SQLite file: the kernel spreads
-    connections across them, SQLite's locks order their writes. The data is built once, here,
-    before forking, and so is the control store they share beside it (journal, fault rules,
-    snapshots, findings, clock; removed when they stop)."""
+    """Several processes serving one port (each its own listening socket: the kernel spreads
+    connections evenly across them) and one SQLite file (its locks order their writes). The
+    data is built once, here, before forking, and so is the control store they share beside it
+    (journal, fault rules, snapshots, findings, clock; removed when they stop)."""
     started = time.perf_counter()
     if db == ":memory:":
         raise SystemExit("qacmock serve: --workers needs --db FILE: the workers share one SQLite file")
@@ -122,8 +122,8 @@ def _serve_workers(db, host, port, threads, admin, admin_token, shutdown_timeout
 
 def _fork_workers(db, host, port, threads, admin, admin_token, shutdown_timeout, workers, server,
                   options, started) -> int:
-    listener = listen(host, port)
-    bound_port = listener.getsockname()[1]
+    reserved = reserve(host, port)
+    bound_port = reserved.getsockname()[1]
     # Stop signals stay blocked until a handler is in place, in the children and here: a SIGTERM
     # during start-up must stop the workers gracefully, not kill one half-started (exit -15).
     signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
@@ -133,10 +133,10 @@ def _fork_workers(db, host, port, threads, admin, admin_token, shutdown_timeout,
         pid = os.fork()
         if pid == 0:                                  # pragma: no cover - runs in the child
             os.close(ready_read)
-            os._exit(_run_worker(number, workers, listener, db, threads, admin, admin_token,
+            reserved.close()
+            os._exit(_run_worker(number, workers, host, bound_port, db, threads, admin, admin_token,
                                  shutdown_timeout, server, options, ready_write))
         children.append(pid)
-    listener.close()        # the children hold it
     os.close(ready_write)
     stopping = []
 
@@ -170,11 +170,12 @@ def _fork_workers(db, host, port, threads, admin, admin_token, shutdown_timeout,
             except InterruptedError:
                 continue
         failed += os.waitstatus_to_exitcode(status) != 0
+    reserved.close()
     log.info("qacmock stopped")
     return 1 if failed or started_workers < workers else 0
 
 
-def _run_worker(number, workers, listener, db, threads, admin, admin_token, shutdown_timeout,
+def _run_worker(number, workers, host, port, db, threads, admin, admin_token, shutdown_timeout,
                 server, options, ready_fd) -> int:
     def ready():
         log.info("worker %d of %d (pid %d) ready", number, workers, os.getpid())
@@ -183,6 +184,7 @@ def _run_worker(number, workers, listener, db, threads, admin, admin_token, shut
 
     try:
         app = QacMock(db, admin=admin, admin_token=admin_token, workers=workers, **options)
+        listener = listen(host, port, reuse_port=True)
         runner = bind(app, threads=threads, server=server, timeout=shutdown_timeout, listener=listener)
         _run_until_stopped(app, runner, ready)
         return 0

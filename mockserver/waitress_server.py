@@ -20,7 +20,7 @@ WAKE = 0.2
 def make_server(app, host: str = "127.0.0.1", port: int = 8080, threads: int = 8,
                 sockets: list[socket.socket] | None = None):
     """A bound (not yet running) waitress server; port 0 picks a free port. With ``sockets``,
-    it serves those listening sockets (shared by worker processes) instead."""
+    it serves those listening sockets (a worker process's own) instead."""
     where = {"sockets": sockets} if sockets else {"host": host, "port": port}
     try:
         server = create_server(app, threads=threads, ident="qacmock", clear_untrusted_proxy_headers=True,
