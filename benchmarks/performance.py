@@ -100,6 +100,9 @@ MOCK, SPYNE = "mock", "bare spyne"
 # The mock with one Python thread: the fastest for plain traffic, not the default, since a delay
 # rule or a client sending its body slowly then holds up every other call.
 MOCK_ONE = "mock, --threads 1"
+# Two processes sharing the port, the data and the control plane (journal, fault rules...): how
+# the mock scales across this machine's cores.
+MOCK_WORKERS = "mock, --workers 2"
 WIREMOCK_XPATH = "WireMock, XPath stub"
 WIREMOCK, WIREMOCK_NJ = "WireMock, URL stub", "WireMock, URL stub, no journal"
 HTTP_SERVERS = ("waitress", "granian")      # what the mock can be served by (serve --server)
@@ -107,7 +110,7 @@ FLOORS = {name: f"static floor, {name}" for name in HTTP_SERVERS}
 # The floor runs each server as `qacmock serve` does by default: serve's --threads Python threads
 # (waitress's threads; granian's blocking threads, in one worker with one runtime thread).
 FLOOR_THREADS = {"waitress": SERVER_THREADS, "granian": SERVER_THREADS}
-SERVER_ORDER = (MOCK, MOCK_ONE, SPYNE, *FLOORS.values(), WIREMOCK_XPATH, WIREMOCK, WIREMOCK_NJ)
+SERVER_ORDER = (MOCK, MOCK_ONE, MOCK_WORKERS, SPYNE, *FLOORS.values(), WIREMOCK_XPATH, WIREMOCK, WIREMOCK_NJ)
 
 # What a WireMock user stubbing psws.asmx matches: the operation element and its argument.
 XPATHS = {"Bugs_Load": "//*[local-name()='Bugs_Load']/*[local-name()='BugId' and text()='{}']",
@@ -1089,6 +1092,10 @@ def run(args) -> dict:
         mock_one, mock_one_url = start_mock(str(work / "mock-one-thread.db"), work, options + ["--threads", "1"],
                                             MOCK_ONE)
         stack.callback(mock_one.stop)
+        shutil.copy(seeded, work / "mock-workers.db")
+        mock_workers, mock_workers_url = start_mock(str(work / "mock-workers.db"), work,
+                                                    options + ["--workers", "2"], MOCK_WORKERS)
+        stack.callback(mock_workers.stop)
         spyne, spyne_url = start_spyne(responses["Bugs_Load"], work)
         stack.callback(spyne.stop)
         check_spyne(spyne_url, setup)
@@ -1098,11 +1105,12 @@ def run(args) -> dict:
 
         print("Bugs_Load: mock, bare spyne, static floors and WireMock in turn", flush=True)
         mock_target, mock_one_target = Target(mock, mock_url, warmup), Target(mock_one, mock_one_url, warmup)
-        targets = [mock_target, mock_one_target, Target(spyne, spyne_url, warmup)]
+        targets = [mock_target, mock_one_target, Target(mock_workers, mock_workers_url, warmup),
+                   Target(spyne, spyne_url, warmup)]
         targets += [Target(server, url, warmup) for server, url in floors]
         targets += [Target(server, url, jvm_warmup) for server, url in wiremocks]
         points = interleave(wrk, targets, "Bugs_Load", setup.bodies["Bugs_Load"], connections, duration)
-        for server, _ in [(spyne, None)] + wiremocks:
+        for server, _ in [(mock_workers, None), (spyne, None)] + wiremocks:
             server.stop()
 
         print(f"Bugs_LoadByCriteria ({PAGE} defects): mock, static floors and WireMock in turn", flush=True)
@@ -1518,7 +1526,7 @@ def report(results, command: str, image: str) -> str:
 
 
 # (format, colour) per server: one server looks the same in every panel.
-STYLES = {MOCK: ("o-", "C0"), MOCK_ONE: ("o--", "C7"), SPYNE: ("s-", "C1"), FLOORS["waitress"]: ("D:", "C2"),
+STYLES = {MOCK: ("o-", "C0"), MOCK_ONE: ("o--", "C7"), MOCK_WORKERS: ("o:", "C8"), SPYNE: ("s-", "C1"), FLOORS["waitress"]: ("D:", "C2"),
           FLOORS["granian"]: ("d:", "C3"), WIREMOCK_XPATH: ("^-", "C4"), WIREMOCK: ("<--", "C5"),
           WIREMOCK_NJ: ("v--", "C6")}
 
