@@ -1328,8 +1328,9 @@ def goals_section(results) -> list[str]:
         f"The mock runs on {info['mock_server']} ({served}); its static floor is the one on the same "
         "server. Each ratio divides two points of this run measured in turn at the same connection count; "
         "every connection count is reported (no best-of). The Bugs_Add and Bugs_Update baselines are "
-        f"the req/s of `docs/performance.md` as committed at {WRITES_BASELINE_COMMIT} (another run, "
-        "same machine type), so those two ratios also carry that run's noise.",
+        f"the req/s of `docs/performance.md` as committed at {WRITES_BASELINE_COMMIT} (another run, on "
+        "the machine its report names), so those two ratios also carry that run's noise, and the "
+        "difference between the two machines when they differ.",
         "",
         "| Goal | Measured | Target | |",
         "|---|---|---|---|",

@@ -14,7 +14,7 @@ from .domain.owned_items import DEFAULT_MAX_ATTACHMENT
 from .soap.direct import DirectCalls
 from .soap.wsgi import DEFAULT_MAX_BODY, SoapFront
 from .store import Store
-from .store.control import SharedCounters, ControlStore
+from .store.control import ControlStore, SharedCounters
 
 # spyne logs every client fault with a traceback; the mock reports those to the client.
 logging.getLogger("spyne.application.client").setLevel(logging.CRITICAL)
@@ -28,7 +28,8 @@ class QacMock:
                  admin_token: str | None = None, journal_size: int = DEFAULT_SIZE,
                  journal_bodies: bool = False, max_body: int = DEFAULT_MAX_BODY,
                  max_attachment: int = DEFAULT_MAX_ATTACHMENT, access_log: str = "text", workers: int = 1,
-                 strict: bool = False, direct: bool = True, shared_control: tuple[str, SharedCounters] | None = None):
+                 strict: bool = False, direct: bool = True,
+                 shared_control: tuple[str, SharedCounters] | None = None):
         """``shared_control``: the control store (path and shared counters) that the worker
         processes of one server share, set up by the process that forked them."""
         self.dataset = dataset if dataset is not None else default_dataset()
