@@ -1,7 +1,8 @@
 """The server's clock: every date the service writes, and ServerProperties' local time, come from
 ``now()``. Seeding runs on a fixed one (per thread), so generated data is reproducible; tests of
 users' date logic control it for the whole process through the admin API (``/__admin/clock``):
-frozen at a moment, or running from a moment, or the machine's own."""
+frozen at a moment, or running from a moment, or the machine's own. Worker processes share that
+control (``control()`` and ``adopt()``, through the control plane)."""
 import contextlib
 import threading
 import time
