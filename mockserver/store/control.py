@@ -45,8 +45,6 @@ _SCHEMA = (
 )
 _FAILED = ("(Fault IS NOT NULL OR Status IS NULL OR Status <> 200 "
            "OR (InjectedAction IS NOT NULL AND InjectedAction <> 'delay'))")
-JOURNAL_COLUMNS = ("Id", "Time", "Operation", "SoapVersion", "User", "Project", "Client", "DurationMs",
-                   "Status", "Fault", "FaultKind", "InjectedRule", "InjectedAction", "Findings")
 
 
 # The slot of each operation's count of inspected requests (None: the request named none);
@@ -185,24 +183,21 @@ class ControlStore:
     def journal_clear(self):
         with self.writing(changed=False):
             self.conn.execute("DELETE FROM Journal")
-            self.conn.execute("INSERT INTO Settings (Name, Value) VALUES ('journal_cleared', ?) "
-                              "ON CONFLICT (Name) DO UPDATE SET Value = excluded.Value", (self._last_id("Journal"),))
+            self.set_setting("journal_cleared", self._last_id("Journal"), changed=False)
 
     def journal_counts(self) -> tuple[int, int]:
         """(entries kept, entries dropped since the last clear)."""
         with self.lock:
             kept = self._value("SELECT COUNT(*) FROM Journal")
-            cleared = self._value("SELECT Value FROM Settings WHERE Name = 'journal_cleared'") or 0
-            return kept, self._last_id("Journal") - int(cleared) - kept
+            return kept, self._last_id("Journal") - (self.setting("journal_cleared") or 0) - kept
 
     def _last_id(self, table: str) -> int:
         return self._value("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)) or 0
 
-    def journal_rows(self, limit: int | None = None, bodies: bool = True, **where) -> list[sqlite3.Row]:
-        """Matching entries oldest first; with ``limit``, the newest ``limit`` of them."""
+    def journal_rows(self, limit: int | None = None, **where) -> list[dict]:
+        """Matching entries (by column) oldest first; with ``limit``, the newest ``limit`` of them."""
         condition, params = _journal_where(**where)
-        columns = ", ".join(JOURNAL_COLUMNS + (("Request", "Response") if bodies else ()))
-        sql = f"SELECT {columns} FROM Journal WHERE {condition} ORDER BY Id DESC"
+        sql = f"SELECT * FROM Journal WHERE {condition} ORDER BY Id DESC"
         if limit:
             sql += " LIMIT ?"
             params.append(limit)
@@ -245,8 +240,8 @@ class ControlStore:
             recent = [json.loads(text) for text, in self.conn.execute(
                 f"SELECT Finding FROM Findings WHERE {recent_op_sql} AND {rule_sql} ORDER BY Id",
                 recent_op_params + rule_params)]
-            cleared = self._value("SELECT Value FROM Settings WHERE Name = 'findings_cleared'") or 0
-            dropped = self._last_id("Findings") - int(cleared) - self._value("SELECT COUNT(*) FROM Findings")
+            dropped = (self._last_id("Findings") - (self.setting("findings_cleared") or 0)
+                       - self._value("SELECT COUNT(*) FROM Findings"))
         return requests, counts, recent, dropped
 
     def findings_clear(self):
@@ -254,8 +249,7 @@ class ControlStore:
         with self.writing(changed=False):
             for table in ("FindingCounts", "Findings"):
                 self.conn.execute(f"DELETE FROM {table}")
-            self.conn.execute("INSERT INTO Settings (Name, Value) VALUES ('findings_cleared', ?) "
-                              "ON CONFLICT (Name) DO UPDATE SET Value = excluded.Value", (self._last_id("Findings"),))
+            self.set_setting("findings_cleared", self._last_id("Findings"), changed=False)
 
     # -- fault rules ------------------------------------------------------------------
     def rules(self) -> list[tuple[int, dict, int, int]]:
