@@ -33,6 +33,9 @@ def _whole(low: int, high: int | None = None):
 
 
 _PORT = _whole(0, 65535)
+# control/journal.MAX_SIZE, not imported: that module pulls in the registry, which most commands
+# do not need. tests/test_journal.py checks they agree.
+JOURNAL_MAX_SIZE = 10_000_000
 
 
 class JsonLines(logging.Formatter):
@@ -173,7 +176,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, "_Options"]:
     option("--admin-token", "QACMOCK_ADMIN_TOKEN", None,
            "require 'Authorization: Bearer TOKEN' on the admin API")
     option("--journal-size", "QACMOCK_JOURNAL_SIZE", "1000",
-           "SOAP calls the request journal keeps, newest last; 0 turns it off", type=_whole(0))
+           "SOAP calls the request journal keeps, newest last; 0 turns it off",
+           type=_whole(0, JOURNAL_MAX_SIZE))
     option("--journal-bodies", "QACMOCK_JOURNAL_BODIES", None,
            "keep request and response bodies in the journal", switch=True)
     option("--max-body", "QACMOCK_MAX_BODY", str(10 * 1024 * 1024),

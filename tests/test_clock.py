@@ -64,6 +64,10 @@ def test_reset_keeps_the_clock_unless_asked(mock):
 @pytest.mark.parametrize("body, message", [
     ({"freeze": "yesterday"}, "freeze must be an ISO-8601 time"),
     ({"advance": "1h"}, "advance must be a number of seconds"),
+    ({"advance": 1e308}, "out of range"),           # past what a date can hold: 400, not a crash
+    ({"advance": 1e12}, "out of range"),
+    ({"advance": -1e12}, "out of range"),
+    ({"advance": 10**30}, "out of range"),
     ({"release": False}, "release must be true"),
     ({"freeze": "2026-01-01T00:00:00", "advance": 5}, "give one of"),
     ({}, "give one of"),
@@ -72,6 +76,15 @@ def test_clock_requests_are_checked(mock, body, message):
     url, admin, soap = mock
     response = requests.put(url.split("/psws/")[0] + "/__admin/clock", json=body, timeout=10)
     assert response.status_code == 400 and message in response.json()["error"]
+    assert admin.clock()["controlled"] is False
+
+
+def test_an_advance_that_is_not_a_finite_number_is_refused(mock):
+    """JSON as Python reads it takes NaN and Infinity; neither is a number of seconds."""
+    url, admin, soap = mock
+    for text in (b'{"advance": NaN}', b'{"advance": Infinity}'):
+        response = requests.put(url.split("/psws/")[0] + "/__admin/clock", data=text, timeout=10)
+        assert response.status_code == 400 and "advance must be a number of seconds" in response.json()["error"]
     assert admin.clock()["controlled"] is False
 
 

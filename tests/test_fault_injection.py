@@ -661,6 +661,8 @@ def test_deleting_an_unknown_rule_is_404_and_a_bad_id_is_400(server):
     assert str(999) in json_error(requests.delete(faults_url(server, "/999"), timeout=10), 404)
     assert "rule id" in json_error(requests.delete(faults_url(server, "/abc"), timeout=10), 400)
     assert "rule id" in json_error(requests.delete(faults_url(server, "/0"), timeout=10), 400)
+    huge = faults_url(server, "/99999999999999999999999")       # past SQLite's integers
+    assert "rule id" in json_error(requests.delete(huge, timeout=10), 400)
     assert len(rules(server)) == 1
 
 

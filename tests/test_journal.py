@@ -414,6 +414,8 @@ BAD_QUERIES = [
     ("since=2026-13-01T00:00:00Z", "since"),
     ("user=a&user=b", "user"),
     ("limit=1&limit=2", "limit"),
+    ("after=9223372036854775808", "after"),         # past SQLite's integers: 400, not a crash
+    ("limit=99999999999999999999999", "limit"),
     ("operation=Bugs_Nuke", "Bugs_Nuke"),
     ("operation=GetVersion,bugs_load", "bugs_load"),
 ]
@@ -425,6 +427,20 @@ def test_bad_filters_are_400_naming_the_parameter(shared, suffix, query, named):
     get_versions(shared, 1)
     response = requests.get(journal_url(shared, suffix) + "?" + query, timeout=10)
     assert named in json_error(response, 400)
+
+
+def test_the_largest_ids_are_accepted_and_match_nothing(shared):
+    get_versions(shared, 1)
+    response = requests.get(journal_url(shared) + "?after=9223372036854775807", timeout=10)
+    assert response.status_code == 200 and response.json()["entries"] == []
+
+
+def test_the_command_line_bounds_the_journal_as_the_journal_does():
+    from mockserver import cli
+    from mockserver.control.journal import MAX_SIZE
+
+    assert cli.JOURNAL_MAX_SIZE == MAX_SIZE
+    assert cli.parse(["serve", "--journal-size", str(MAX_SIZE)]).journal_size == MAX_SIZE
 
 
 def test_count_refuses_limit_which_it_cannot_honour(shared):
@@ -501,7 +517,7 @@ def test_settings_accept_post_and_partial_changes(server):
 
 @pytest.mark.parametrize("body, named", [
     ({"size": -1}, "size"), ({"size": "5"}, "size"), ({"size": 1.5}, "size"), ({"size": True}, "size"),
-    ({"size": None}, "size"), ({"bodies": "yes"}, "bodies"), ({"bodies": 1}, "bodies"),
+    ({"size": None}, "size"), ({"size": 10**23}, "size"), ({"bodies": "yes"}, "bodies"), ({"bodies": 1}, "bodies"),
     ({"max": 5}, "max"), ({"size": 5, "colour": "red"}, "colour"),
 ])
 def test_bad_settings_are_400_and_change_nothing(shared, body, named):

@@ -49,9 +49,10 @@ from __future__ import annotations
 
 import hmac
 import json
+import math
 import os
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qsl
 
 from .. import QACOMPLETE_VERSION, __version__
@@ -238,8 +239,15 @@ class AdminApi:
                                                 'or {"release": true}')
         (what, value), = options.items()
         if what == "advance":
-            if not isinstance(value, (int, float)) or isinstance(value, bool):
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
                 raise AdminError("400 Bad Request", f"advance must be a number of seconds (got {value!r})")
+            try:
+                target = clock.now() + timedelta(seconds=value)
+            except OverflowError:
+                target = None
+            if target is None or not 1 <= target.year <= 9998:
+                raise AdminError("400 Bad Request", f"advance {value!r} takes the clock out of range "
+                                                    f"(years 1 to 9998)")
             clock.advance(value)
         elif what == "release":
             if value is not True:
@@ -396,11 +404,16 @@ def _flag(value: str | None, name: str) -> bool | None:
     raise AdminError("400 Bad Request", f"{name} must be true or false (got {value!r})")
 
 
+# SQLite's largest integer: a bigger id or count matches nothing and cannot be bound.
+_LARGEST = 2**63 - 1
+
+
 def _count(value: str | None, name: str, low: int) -> int | None:
     if value is None:
         return None
-    if not value.isascii() or not value.isdigit() or int(value) < low:
-        raise AdminError("400 Bad Request", f"{name} must be a whole number from {low} (got {value!r})")
+    if not value.isascii() or not value.isdigit() or not low <= int(value) <= _LARGEST:
+        raise AdminError("400 Bad Request", f"{name} must be a whole number from {low} to {_LARGEST} "
+                                            f"(got {value!r})")
     return int(value)
 
 

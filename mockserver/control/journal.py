@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from ..store.control import ControlStore
 
 DEFAULT_SIZE = 1000
+MAX_SIZE = 10_000_000           # entries; a bound the store's arithmetic on ids keeps exact
 # A page of 200 Bugs is about 300 KB: keep bodies whole up to here, so a journal of
 # 1,000 entries with bodies stays in the hundreds of megabytes at worst.
 BODY_LIMIT = 512 * 1024
@@ -91,8 +92,9 @@ class Journal:
 
     def configure(self, size: int, bodies: bool):
         """Resize (keeping the newest entries) and choose whether bodies are kept."""
-        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-            raise ValueError("the journal size must be a whole number of entries, 0 to turn it off")
+        if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= MAX_SIZE:
+            raise ValueError(f"the journal size must be a whole number of entries up to {MAX_SIZE}, "
+                             f"0 to turn it off")
         with self.control.writing():
             self.control.set_setting("journal_size", size)
             self.control.set_setting("journal_bodies", bool(bodies))
