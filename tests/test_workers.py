@@ -267,3 +267,21 @@ def test_sigterm_while_the_data_is_built_stops_cleanly(tmp_path, workers):
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 0, log_path.read_text()
     assert "Traceback" not in log_path.read_text()
+
+
+def test_a_semaphore_left_taken_by_a_killed_worker_does_not_hang_the_others():
+    """The shared counters' semaphore, taken by a process that died holding it: a change is
+    still counted, after a second, instead of every worker waiting for ever."""
+    from mockserver.store.control import SharedCounters
+
+    counters = SharedCounters()
+    pid = os.fork()
+    if pid == 0:                        # pragma: no cover - the child dies holding it
+        counters._lock.acquire()
+        os._exit(0)
+    os.waitpid(pid, 0)
+    started = time.monotonic()
+    counters.changed()
+    counters.add_inspected("GetVersion")
+    assert counters.version == 1 and counters.inspected() == {"GetVersion": 1}
+    assert time.monotonic() - started < 10

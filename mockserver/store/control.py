@@ -68,8 +68,19 @@ class SharedCounters:
     def _get(self, slot: int) -> int:
         return _COUNTER.unpack_from(self._memory, slot * _COUNTER.size)[0]
 
+    @contextlib.contextmanager
+    def _locked(self):
+        # A worker killed while holding the semaphore would leave it taken: after a second, go
+        # on without it (at worst a count is lost), rather than hang every other worker.
+        held = self._lock.acquire(timeout=1.0)
+        try:
+            yield
+        finally:
+            if held:
+                self._lock.release()
+
     def _add(self, slot: int):
-        with self._lock:
+        with self._locked():
             _COUNTER.pack_into(self._memory, slot * _COUNTER.size, self._get(slot) + 1)
 
     @property
@@ -83,11 +94,11 @@ class SharedCounters:
         self._add(_SLOTS[operation])
 
     def inspected(self) -> dict[str | None, int]:
-        with self._lock:
+        with self._locked():
             return {name: n for name, slot in _SLOTS.items() if (n := self._get(slot))}
 
     def clear_inspected(self):
-        with self._lock:
+        with self._locked():
             for slot in _SLOTS.values():
                 _COUNTER.pack_into(self._memory, slot * _COUNTER.size, 0)
 
