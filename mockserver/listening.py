@@ -38,7 +38,7 @@ def cannot_listen(host: str, port: int, error: OSError) -> str:
 def reserve(host: str, port: int) -> socket.socket:
     """The port worker processes will each listen on (``listen(..., reuse_port=True)``), held
     while they serve. One listener shared by the workers let the process that woke first accept a
-    burst of connections: 8 opened together all went to one worker, which served them alone.
+    burst of connections: 8 opened together could all go to one worker, which served them alone.
     Bound but not listening, so no connection waits on it; the port is first bound alone, so
     one already in use, even by another server's workers, is refused as for one process."""
     probe = listen(host, port)

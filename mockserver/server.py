@@ -16,7 +16,7 @@ from .listening import ServeError, listen, reserve
 from .seed import build, default_dataset
 from .stopping import DEFAULT_SHUTDOWN_TIMEOUT, REQUESTED as STOP_REQUESTED, STOP_SIGNALS
 from .store import Store
-from .store.control import SharedCounters, ControlStore, control_path, remove_control_files
+from .store.control import ControlStore, SharedCounters, control_path, remove_control_files
 from .waitress_server import GracefulServer, make_server
 
 log = logging.getLogger("qacmock")
