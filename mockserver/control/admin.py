@@ -347,9 +347,10 @@ class AdminApi:
 
     def health(self) -> dict:
         store = self.mock.store
+        with store.lock:            # one consistent set of counts
+            items = {e.type_name: store.count_rows(e.table) for e in REGISTRY.exposed_entities}
         return {"status": "ready", "version": __version__, "qacomplete_version": QACOMPLETE_VERSION,
-                "workers": self.workers, "pid": os.getpid(),
-                "items": {e.type_name: store.count_rows(e.table) for e in REGISTRY.exposed_entities}}
+                "workers": self.workers, "pid": os.getpid(), "items": items}
 
     def seed(self, options: dict) -> dict:
         scale, seed = options.get("scale", "default"), options.get("seed")

@@ -259,9 +259,12 @@ class Store:
                 raise
 
     def _rows(self, sql: str, params=()) -> list[dict]:
-        cursor = self.db.conn.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        # Under the lock even for a caller that forgot it: on Python 3.12 and later, two threads
+        # reading through one connection at once get each other's rows or API-misuse errors.
+        with self.lock:
+            cursor = self.db.conn.execute(sql, params)
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
 
     def _one(self, sql: str, params=()) -> dict | None:
         rows = self._rows(sql, params)
