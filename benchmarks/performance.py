@@ -1527,7 +1527,8 @@ def report(results, command: str, image: str) -> str:
 
 
 # (format, colour) per server: one server looks the same in every panel.
-STYLES = {MOCK: ("o-", "C0"), MOCK_ONE: ("o--", "C7"), MOCK_WORKERS: ("o:", "C8"), SPYNE: ("s-", "C1"), FLOORS["waitress"]: ("D:", "C2"),
+STYLES = {MOCK: ("o-", "C0"), MOCK_ONE: ("o--", "C7"), MOCK_WORKERS: ("o:", "C8"), SPYNE: ("s-", "C1"),
+          FLOORS["waitress"]: ("D:", "C2"),
           FLOORS["granian"]: ("d:", "C3"), WIREMOCK_XPATH: ("^-", "C4"), WIREMOCK: ("<--", "C5"),
           WIREMOCK_NJ: ("v--", "C6")}
 

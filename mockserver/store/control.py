@@ -284,6 +284,8 @@ class ControlStore:
         with self.writing():
             self.conn.execute("DELETE FROM FaultRules")
 
+    # rule_match, rule_fired and the random state run inside the caller's ``writing()``
+    # (FaultRules.fire): one transaction for the whole decision on a call.
     def rule_match(self, rule_id: int) -> int | None:
         """Count a matching call on a rule that may still fire; its matched count, or None when
         it is used up (``times``) or gone."""
