@@ -81,10 +81,6 @@ class Journal:
         else:
             self.reload()
 
-    @property
-    def enabled(self) -> bool:
-        return self.size > 0
-
     def reload(self):
         """Take the settings as the store holds them (another process may have changed them)."""
         self.size = self.control.setting("journal_size") or 0
@@ -123,17 +119,18 @@ class Journal:
 
     def entries(self, where: Filter = Filter(), limit: int | None = None) -> list[Entry]:
         """Matching entries, oldest first; with a limit, the newest ``limit`` of them."""
-        return [_entry(row) for row in self.control.journal_rows(limit, **asdict(where) | _since(where))]
+        return [_entry(row) for row in self.control.journal_rows(limit, **_sql_filter(where))]
 
     def count(self, where: Filter = Filter()) -> int:
-        return self.control.journal_count(**asdict(where) | _since(where))
+        return self.control.journal_count(**_sql_filter(where))
 
     def clear(self):
         self.control.journal_clear()
 
 
-def _since(where: Filter) -> dict:
-    return {"since": None if where.since is None else _microseconds(where.since)}
+def _sql_filter(where: Filter) -> dict:
+    """The filter as the store takes it: times in microseconds since the epoch."""
+    return asdict(where) | {"since": None if where.since is None else _microseconds(where.since)}
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

@@ -31,19 +31,18 @@ class Snapshots:
         self.control.snapshot_save(name, created, bytes(data))
         return {"name": name, "created": created, "bytes": len(data)}
 
-    def has(self, name: str) -> bool:
-        return self.control.snapshot_data(name) is not None
-
     def clear(self):
         """Make the database the empty schema, for a reseed. That copy comes from a fresh
         store (the file may hold data), made on first use rather than at every start-up."""
-        if not self.has(EMPTY):
+        try:
+            self.restore(EMPTY)
+        except KeyError:
             empty = Store(":memory:")
             try:
                 Snapshots(empty, self.control).save(EMPTY)
             finally:
                 empty.close()
-        self.restore(EMPTY)
+            self.restore(EMPTY)
 
     def restore(self, name: str):
         data = self.control.snapshot_data(name)

@@ -31,7 +31,7 @@ _SCHEMA = (
     # '' stands for "no operation" where a key cannot be NULL.
     "CREATE TABLE IF NOT EXISTS FindingCounts (Operation TEXT NOT NULL, Rule TEXT NOT NULL, "
     "Findings INTEGER NOT NULL, PRIMARY KEY (Operation, Rule))",
-    "CREATE TABLE IF NOT EXISTS Findings (Id INTEGER PRIMARY KEY AUTOINCREMENT, Operation TEXT, "
+    "CREATE TABLE IF NOT EXISTS Findings (Id INTEGER PRIMARY KEY AUTOINCREMENT, Operation TEXT NOT NULL, "
     "Rule TEXT NOT NULL, Finding TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS FaultRules (Id INTEGER PRIMARY KEY AUTOINCREMENT, Options TEXT NOT NULL, "
     "Matched INTEGER NOT NULL DEFAULT 0, Fired INTEGER NOT NULL DEFAULT 0, RandomState TEXT)",
@@ -236,21 +236,20 @@ class ControlStore:
                                   "ON CONFLICT (Operation, Rule) DO UPDATE SET Findings = Findings + 1",
                                   (finding_operation or "", rule))
                 self.conn.execute("INSERT INTO Findings (Operation, Rule, Finding) VALUES (?, ?, ?)",
-                                  (finding_operation, rule, json.dumps(finding)))
+                                  (finding_operation or "", rule, json.dumps(finding)))
 
     def findings_report(self, operations: frozenset | None, rules: frozenset | None):
         """(requests inspected, [(operation, rule, count)], [finding, oldest first], dropped)."""
         op_sql, op_params = _among("Operation", operations and {o or "" for o in operations})
         rule_sql, rule_params = _among("Rule", rules)
-        recent_op_sql, recent_op_params = _among("IFNULL(Operation, '')", operations and {o or "" for o in operations})
         requests = sum(n for op, n in self.counters.inspected().items() if operations is None or op in operations)
         with self.lock:
             counts = [(op or None, rule, n) for op, rule, n in self.conn.execute(
                 f"SELECT Operation, Rule, Findings FROM FindingCounts WHERE {op_sql} AND {rule_sql}",
                 op_params + rule_params)]
             recent = [json.loads(text) for text, in self.conn.execute(
-                f"SELECT Finding FROM Findings WHERE {recent_op_sql} AND {rule_sql} ORDER BY Id",
-                recent_op_params + rule_params)]
+                f"SELECT Finding FROM Findings WHERE {op_sql} AND {rule_sql} ORDER BY Id",
+                op_params + rule_params)]
             dropped = (self._last_id("Findings") - (self.setting("findings_cleared") or 0)
                        - self._value("SELECT COUNT(*) FROM Findings"))
         return requests, counts, recent, dropped
